@@ -1,0 +1,45 @@
+# The two commands a new user needs: `make run` and `make test`. Both bootstrap .venv.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WEB_CONCURRENCY ?= 1
+SHARED ?= ../shared
+
+export HOST PORT WEB_CONCURRENCY
+
+.PHONY: install run test eval bench lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	# The system pip (23.2) crashes on lxml[html-clean], which trafilatura pulls in.
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25"
+
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/newsdesk serve --host $(HOST) --port $(PORT) --workers $(WEB_CONCURRENCY)
+
+test: install
+	$(BIN)/python -m pytest
+
+eval: install
+	$(BIN)/newsdesk eval $(SHARED)/eval/polnear/dev.jsonl $(SHARED)/eval/seed \
+		--entities $(SHARED)/eval/conll2003/valid.jsonl --scorer-dir $(SHARED)/eval \
+		--results bench/RESULTS.md
+
+bench: install
+	$(BIN)/python bench/run.py
+
+# Re-pin every dependency to what is installed now (after changing pyproject.toml).
+lock: install
+	$(BIN)/python -m pip freeze --exclude-editable --exclude newsdesk > requirements.lock
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,42 @@
+"""Applying the Alembic migrations: the only way Newsdesk's schema is made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
+# Any constant works; it only has to be the same for every Newsdesk instance.
+PG_MIGRATION_LOCK = 7_316_452_001
+
+
+def alembic_config(engine: Engine) -> Config:
+    if not ALEMBIC_INI.exists():
+        raise RuntimeError(f"alembic.ini not found at {ALEMBIC_INI}: run from a source checkout")
+    config = Config(str(ALEMBIC_INI))
+    config.attributes["configure_logging"] = False
+    config.attributes["url"] = engine.url.render_as_string(hide_password=False)
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database to the newest revision. Safe when several instances start at once:
+    on PostgreSQL an advisory lock serialises them; SQLite's write lock does the same."""
+    config = alembic_config(engine)
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": PG_MIGRATION_LOCK})
+            conn.commit()
+        try:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            conn.commit()
+        finally:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PG_MIGRATION_LOCK})
+                conn.commit()

@@ -1,0 +1,140 @@
+"""Tables. Alembic migrations in migrations/ are made from (and checked against) these."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, MetaData, Text
+from sqlmodel import Field, SQLModel
+
+# Named constraints: SQLite batch migrations can only alter what they can name.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+def _utc_column(nullable: bool) -> Any:
+    return Column(DateTime(timezone=True), nullable=nullable)
+
+
+def _fk(target: str, ondelete: str | None, nullable: bool = False, primary_key: bool = False) -> Any:
+    return Column(
+        Integer,
+        ForeignKey(target, ondelete=ondelete),
+        nullable=nullable,
+        primary_key=primary_key,
+    )
+
+
+class Article(SQLModel, table=True):
+    __tablename__ = "article"
+    __table_args__ = (
+        # Newest first, keyset on (sort_at, id): the default listing and its filters.
+        Index("ix_article_sort", "sort_at", "id"),
+        Index("ix_article_source_sort", "source", "sort_at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str | None = Field(default=None, sa_column=Column(Text, unique=True, nullable=True))
+    # sha256 of the whitespace-normalised text: the same article sent twice is stored once.
+    text_hash: str = Field(sa_column=Column(Text, unique=True, nullable=False))
+    title: str | None = Field(default=None, sa_column=Column(Text))
+    source: str | None = Field(default=None, sa_column=Column(Text))
+    authors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    language: str = Field(default="en", sa_column=Column(Text, nullable=False))
+    published_at: datetime | None = Field(default=None, sa_column=_utc_column(True))
+    ingested_at: datetime = Field(sa_column=_utc_column(False))
+    # published_at, or ingested_at when the publication date is unknown: never NULL, so
+    # "newest first" is one index scan.
+    sort_at: datetime = Field(sa_column=_utc_column(False))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    word_count: int = 0
+    entity_count: int = 0
+    quote_count: int = 0
+
+
+class ArticleAuthor(SQLModel, table=True):
+    __tablename__ = "article_author"
+    __table_args__ = (Index("ix_article_author_name", "name", "article_id"),)
+
+    article_id: int = Field(sa_column=_fk("article.id", "CASCADE", primary_key=True))
+    name: str = Field(sa_column=Column(Text, primary_key=True))
+
+
+class Entity(SQLModel, table=True):
+    """A corpus-wide entity: the same person or place across every article."""
+
+    __tablename__ = "entity"
+    __table_args__ = (
+        Index("uq_entity_type_key", "type", "key", unique=True),
+        Index("ix_entity_popular", "article_count", "id"),
+        Index("ix_entity_type_popular", "type", "article_count", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    type: str = Field(sa_column=Column(Text, nullable=False))
+    # casefolded canonical name: how the same entity is found again in a new article.
+    key: str = Field(sa_column=Column(Text, nullable=False))
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    article_count: int = 0
+    mention_count: int = 0
+    quote_count: int = 0
+
+
+class ArticleEntity(SQLModel, table=True):
+    """An entity as it stands in one article: its name there, counts and salience."""
+
+    __tablename__ = "article_entity"
+    __table_args__ = (Index("ix_article_entity_entity", "entity_id", "article_id"),)
+
+    article_id: int = Field(sa_column=_fk("article.id", "CASCADE", primary_key=True))
+    entity_id: int = Field(sa_column=_fk("entity.id", None, primary_key=True))
+    position: int  # order of the entity in the extraction, most salient first
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    mention_count: int
+    salience: float
+
+
+class Mention(SQLModel, table=True):
+    __tablename__ = "mention"
+    __table_args__ = (Index("ix_mention_article_entity", "article_id", "entity_id", "start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(sa_column=_fk("article.id", "CASCADE"))
+    entity_id: int = Field(sa_column=_fk("entity.id", None))
+    start: int
+    end: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Quote(SQLModel, table=True):
+    __tablename__ = "quote"
+    __table_args__ = (
+        Index("ix_quote_article", "article_id", "start"),
+        Index("ix_quote_speaker", "speaker_entity_id", "id"),
+        Index("ix_quote_kind", "kind", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(sa_column=_fk("article.id", "CASCADE"))
+    start: int
+    end: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    kind: str = Field(sa_column=Column(Text, nullable=False))
+    speaker_name: str | None = Field(default=None, sa_column=Column(Text))
+    speaker_entity_id: int | None = Field(
+        default=None, sa_column=_fk("entity.id", "SET NULL", nullable=True)
+    )
+    speaker_text: str | None = Field(default=None, sa_column=Column(Text))
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    cue_text: str | None = Field(default=None, sa_column=Column(Text))
+    cue_start: int | None = None
+    cue_end: int | None = None
