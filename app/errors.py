@@ -1,0 +1,132 @@
+"""One error family, spoken as RFC 9457 problem+json everywhere, whatever raised it."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("newsdesk")
+
+
+class AppError(Exception):
+    status: int = 500
+    slug: str = "internal-error"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers
+
+
+class NotFound(AppError):
+    status, slug = 404, "not-found"
+
+
+class Unauthorized(AppError):
+    status, slug = 401, "unauthorized"
+
+
+class PayloadTooLarge(AppError):
+    status, slug = 413, "payload-too-large"
+
+
+class UnsupportedMediaType(AppError):
+    status, slug = 415, "unsupported-media-type"
+
+
+class InvalidInput(AppError):
+    status, slug = 422, "invalid-input"
+
+
+class ServiceUnavailable(AppError):
+    status, slug = 503, "service-unavailable"
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    slug: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = problem_body(status, detail, slug=slug, errors=errors)
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def problem_body(
+    status: int, detail: str, *, slug: str | None = None, errors: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": f"urn:newsdesk:problem:{slug}" if slug else "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def field_errors(exc_errors: Any) -> list[dict[str, Any]]:
+    # Never echo the input back: it may be megabytes, or a key sent in the wrong field.
+    return [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        for e in exc_errors
+    ]
+
+
+async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return problem(exc.status, exc.detail, slug=exc.slug, errors=exc.errors, headers=exc.headers)
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).description
+    return problem(exc.status_code, detail, headers=getattr(exc, "headers", None))
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = field_errors(exc.errors())
+    summary = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors[:5])
+    return problem(422, f"Invalid request: {summary}", slug="invalid-input", errors=errors)
+
+
+async def _database_down(_request: Request, exc: Exception) -> JSONResponse:
+    log.error("database unavailable: %s", exc.__class__.__name__)
+    return problem(
+        503,
+        "The database is unavailable; try again shortly.",
+        slug="service-unavailable",
+        headers={"Retry-After": "5"},
+    )
+
+
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return problem(500, "An unexpected error occurred; it has been logged.", slug="internal-error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(OperationalError, _database_down)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,1 @@
+"""Pure text processing: no FastAPI, no database. Text in, plain data out."""

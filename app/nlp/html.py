@@ -1,0 +1,54 @@
+"""A web page's article: main text, title, authors and date, by trafilatura."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import trafilatura
+from trafilatura.settings import use_config
+
+from app.nlp.plaintext import normalise_newlines
+
+# Past this many nodes trafilatura prunes the page, so a hostile page costs bounded time.
+MAX_TREE_SIZE = 200_000
+_CONFIG = use_config()
+_CONFIG.set("DEFAULT", "MAX_TREE_SIZE", str(MAX_TREE_SIZE))
+
+
+@dataclass(frozen=True, slots=True)
+class PageArticle:
+    text: str  # empty when the page holds no article text
+    title: str | None
+    authors: list[str]
+    published_at: datetime | None
+
+
+def parse_html_article(html: str, url: str | None = None) -> PageArticle:
+    doc = trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        config=_CONFIG,
+    )
+    if doc is None or isinstance(doc, dict):
+        return PageArticle(text="", title=None, authors=[], published_at=None)
+    authors = [a.strip() for a in (doc.author or "").split(";") if a.strip()]
+    return PageArticle(
+        text=normalise_newlines(doc.text or ""),
+        title=(doc.title or "").strip() or None,
+        authors=authors,
+        published_at=_date(doc.date),
+    )
+
+
+def _date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -1,0 +1,142 @@
+"""Request and response models: the JSON shapes of ../API.md, one family per resource."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Generic, Literal, TypeVar
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+T = TypeVar("T")
+
+MAX_TEXT_CHARS = 1_000_000
+MAX_FIELD_CHARS = 2_000
+
+
+class ArticleCreate(BaseModel):
+    """An article to ingest: `text`, or a whole `html` page to extract the text from."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+    text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
+    html: str | None = Field(default=None, max_length=10 * MAX_TEXT_CHARS)
+    title: str | None = Field(default=None, max_length=MAX_FIELD_CHARS)
+    url: str | None = Field(default=None, max_length=MAX_FIELD_CHARS)
+    source: str | None = Field(default=None, max_length=MAX_FIELD_CHARS)
+    authors: list[str] = Field(default_factory=list, max_length=100)
+    published_at: datetime | None = None
+    language: Literal["en"] = "en"
+
+    @field_validator("authors")
+    @classmethod
+    def _clean_authors(cls, authors: list[str]) -> list[str]:
+        cleaned = [a.strip() for a in authors if a.strip()]
+        if any(len(a) > MAX_FIELD_CHARS for a in cleaned):
+            raise ValueError(f"an author is longer than {MAX_FIELD_CHARS} characters")
+        return list(dict.fromkeys(cleaned))
+
+    @field_validator("title", "url", "source")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        return value or None
+
+
+class Span(BaseModel):
+    text: str
+    start: int
+    end: int
+
+
+class Speaker(BaseModel):
+    name: str
+    entity_id: int | None
+    mention: Span
+
+
+class Quote(BaseModel):
+    id: int
+    article_id: int
+    text: str
+    start: int
+    end: int
+    kind: Literal["direct", "mixed", "indirect"]
+    speaker: Speaker | None
+    cue: Span | None
+
+
+class ArticleEntity(BaseModel):
+    id: int = Field(description="The corpus-wide entity's id")
+    name: str
+    type: str
+    mention_count: int
+    salience: float = Field(ge=0, le=1)
+    mentions: list[Span]
+
+
+class Entity(BaseModel):
+    id: int
+    name: str
+    type: str
+    aliases: list[str]
+    article_count: int
+    mention_count: int
+    quote_count: int
+
+
+class ArticleSummary(BaseModel):
+    id: int
+    url: str | None
+    title: str | None
+    authors: list[str]
+    source: str | None
+    published_at: AwareDatetime | None
+    ingested_at: AwareDatetime
+    word_count: int
+    entity_count: int
+    quote_count: int
+
+
+class ArticleDetail(ArticleSummary):
+    text: str
+    language: str
+    entities: list[ArticleEntity]
+    quotes: list[Quote]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
+
+
+class Items(BaseModel, Generic[T]):
+    items: list[T]
+
+
+class BatchItem(BaseModel):
+    index: int
+    status: int
+    id: int | None = None
+    error: dict[str, object] | None = None
+
+
+class BatchResult(BaseModel):
+    items: list[BatchItem]
+
+
+class Health(BaseModel):
+    status: Literal["ok", "unavailable"]
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, the body of every error."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, object]] | None = Field(
+        default=None, description="Field errors, on 422: `loc`, `msg`, `type`"
+    )

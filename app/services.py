@@ -1,0 +1,214 @@
+"""The one module that writes to the database: ingesting and deleting articles.
+
+An article is written in one transaction with its authors, entities, mentions and quotes,
+so a failure at any point leaves nothing behind."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from app.db import writer
+from app.intake import NewArticle
+from app.models import Article, ArticleAuthor, ArticleEntity, Entity, Mention, Quote
+from app.nlp.types import ExtractedEntity, Extraction
+
+article_t = Article.__table__
+author_t = ArticleAuthor.__table__
+entity_t = Entity.__table__
+article_entity_t = ArticleEntity.__table__
+mention_t = Mention.__table__
+quote_t = Quote.__table__
+
+MAX_ALIASES = 50
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    id: int
+    created: bool
+
+
+def find_existing(conn: Connection, article: NewArticle) -> int | None:
+    """The id of an article already stored under the same url or the same text."""
+    if article.url is not None:
+        found = conn.execute(select(article_t.c.id).where(article_t.c.url == article.url)).scalar()
+        if found is not None:
+            return found
+    return conn.execute(
+        select(article_t.c.id).where(article_t.c.text_hash == article.text_hash)
+    ).scalar()
+
+
+def ingest_article(engine: Engine, article: NewArticle, extraction: Extraction) -> IngestResult:
+    try:
+        with writer(engine).begin() as conn:
+            existing = find_existing(conn, article)
+            if existing is not None:
+                return IngestResult(existing, created=False)
+            return IngestResult(_insert(conn, article, extraction), created=True)
+    except IntegrityError:
+        # Another writer stored the same url or text between our check and our insert
+        # (possible on PostgreSQL, where the check does not lock): theirs stands.
+        with engine.connect() as conn:
+            existing = find_existing(conn, article)
+        if existing is None:
+            raise
+        return IngestResult(existing, created=False)
+
+
+def _insert(conn: Connection, article: NewArticle, extraction: Extraction) -> int:
+    now = datetime.now(UTC)
+    article_id = conn.execute(
+        insert(article_t).returning(article_t.c.id),
+        {
+            "url": article.url,
+            "text_hash": article.text_hash,
+            "title": article.title,
+            "source": article.source,
+            "authors": article.authors,
+            "language": article.language,
+            "published_at": article.published_at,
+            "ingested_at": now,
+            "sort_at": article.published_at or now,
+            "text": article.text,
+            "word_count": len(article.text.split()),
+            "entity_count": len(extraction.entities),
+            "quote_count": len(extraction.quotes),
+        },
+    ).scalar_one()
+    if article.authors:
+        conn.execute(insert(author_t), [{"article_id": article_id, "name": a} for a in article.authors])
+
+    quotes_by_entity = Counter(
+        q.speaker.entity for q in extraction.quotes if q.speaker and q.speaker.entity is not None
+    )
+    entity_ids = [
+        _upsert_entity(conn, e, quotes_by_entity.get(i, 0)) for i, e in enumerate(extraction.entities)
+    ]
+    if extraction.entities:
+        conn.execute(
+            insert(article_entity_t),
+            [
+                {
+                    "article_id": article_id,
+                    "entity_id": entity_ids[i],
+                    "position": i,
+                    "name": e.name,
+                    "mention_count": len(e.mentions),
+                    "salience": e.salience,
+                }
+                for i, e in enumerate(extraction.entities)
+            ],
+        )
+        mentions = [
+            {"article_id": article_id, "entity_id": entity_ids[i], "start": m.start, "end": m.end, "text": m.text}
+            for i, e in enumerate(extraction.entities)
+            for m in e.mentions
+        ]
+        if mentions:
+            conn.execute(insert(mention_t), mentions)
+    if extraction.quotes:
+        conn.execute(
+            insert(quote_t),
+            [
+                {
+                    "article_id": article_id,
+                    "start": q.start,
+                    "end": q.end,
+                    "text": q.text,
+                    "kind": q.kind,
+                    "speaker_name": q.speaker.name if q.speaker else None,
+                    "speaker_entity_id": (
+                        entity_ids[q.speaker.entity]
+                        if q.speaker and q.speaker.entity is not None
+                        else None
+                    ),
+                    "speaker_text": q.speaker.mention.text if q.speaker else None,
+                    "speaker_start": q.speaker.mention.start if q.speaker else None,
+                    "speaker_end": q.speaker.mention.end if q.speaker else None,
+                    "cue_text": q.cue.text if q.cue else None,
+                    "cue_start": q.cue.start if q.cue else None,
+                    "cue_end": q.cue.end if q.cue else None,
+                }
+                for q in extraction.quotes
+            ],
+        )
+    return article_id
+
+
+def entity_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _upsert_entity(conn: Connection, entity: ExtractedEntity, quote_count: int) -> int:
+    """The corpus-wide entity for this article's entity, made if new, its counts updated."""
+    key = entity_key(entity.name)
+    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(
+        dialect_insert(entity_t)
+        .values(name=entity.name, type=entity.type, key=key, aliases=[], article_count=0,
+                mention_count=0, quote_count=0)
+        .on_conflict_do_nothing(index_elements=["type", "key"])
+    )
+    row = conn.execute(
+        select(entity_t.c.id, entity_t.c.aliases).where(entity_t.c.type == entity.type, entity_t.c.key == key)
+    ).one()
+    aliases = list(row.aliases)
+    for form in [entity.name, *(m.text for m in entity.mentions)]:
+        if form not in aliases and len(aliases) < MAX_ALIASES:
+            aliases.append(form)
+    conn.execute(
+        update(entity_t)
+        .where(entity_t.c.id == row.id)
+        .values(
+            aliases=aliases,
+            article_count=entity_t.c.article_count + 1,
+            mention_count=entity_t.c.mention_count + len(entity.mentions),
+            quote_count=entity_t.c.quote_count + quote_count,
+        )
+    )
+    return row.id
+
+
+def delete_article(engine: Engine, article_id: int) -> bool:
+    with writer(engine).begin() as conn:
+        if conn.execute(select(article_t.c.id).where(article_t.c.id == article_id)).first() is None:
+            return False
+        spoken = Counter(
+            conn.execute(
+                select(quote_t.c.speaker_entity_id).where(
+                    quote_t.c.article_id == article_id, quote_t.c.speaker_entity_id.is_not(None)
+                )
+            ).scalars()
+        )
+        links = conn.execute(
+            select(article_entity_t.c.entity_id, article_entity_t.c.mention_count).where(
+                article_entity_t.c.article_id == article_id
+            )
+        ).all()
+        conn.execute(delete(article_t).where(article_t.c.id == article_id))
+        for entity_id, mention_count in links:
+            conn.execute(
+                update(entity_t)
+                .where(entity_t.c.id == entity_id)
+                .values(
+                    article_count=entity_t.c.article_count - 1,
+                    mention_count=entity_t.c.mention_count - mention_count,
+                    quote_count=entity_t.c.quote_count - spoken.get(entity_id, 0),
+                )
+            )
+        # An entity no article mentions any more is gone from the corpus too.
+        orphans = [e for e, _ in links]
+        if orphans:
+            conn.execute(
+                delete(entity_t).where(entity_t.c.id.in_(orphans), entity_t.c.article_count <= 0)
+            )
+        return True
