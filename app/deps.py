@@ -1,0 +1,48 @@
+"""Typed dependencies: what a route needs from the running app."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Depends, Path, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.engine import Engine
+
+from app.config import Settings
+from app.nlp.pipeline import Extractor
+
+
+def get_engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def get_extractor(request: Request) -> Extractor:
+    return request.app.state.extractor
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+ExtractorDep = Annotated[Extractor, Depends(get_extractor)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+MAX_PAGE = 100
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Items per page (1-100)")]
+Cursor = Annotated[
+    str | None,
+    Query(max_length=512, description="`next_cursor` of the previous page, unchanged"),
+]
+# Ids are 64-bit integers in both databases: a larger one is invalid input, not a crash.
+Id = Annotated[int, Path(ge=1, le=2**63 - 1, description="The resource's id")]
+
+
+class JSON(Response):
+    """Serialise once, with orjson: the data is already in the shape of the response model."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)

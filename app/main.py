@@ -1,0 +1,83 @@
+"""The application factory. Nothing is built at import time: create_app() does it all."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from app import __version__
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.errors import install_error_handlers
+from app.limits import BodyLimit
+from app.nlp.pipeline import Extractor, load_pipeline
+from app.routes import articles, batch, entities, health, quotes
+from app.schemas import ArticleCreate, Problem
+
+log = logging.getLogger("newsdesk")
+
+DESCRIPTION = """
+Newsdesk turns news articles into structured, queryable facts: who is in the news, and
+who said what. Ingest an article (JSON, plain text or HTML); read back its canonical
+entities and its quotations (direct, mixed, indirect), each attributed to its speaker.
+
+Every `start`/`end` is a half-open range of Unicode code points into the article's `text`.
+Lists are pages: `{"items": [...], "next_cursor": ...}`; pass `cursor` to go on.
+Every error is `application/problem+json` (RFC 9457). Writes need an API key when the
+server has keys configured (`Authorization: Bearer KEY` or `X-API-Key: KEY`).
+"""
+
+
+def create_app(settings: Settings | None = None, *, extractor: Extractor | None = None) -> FastAPI:
+    """The service. `extractor` lets tests share one loaded spaCy pipeline across apps."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.engine = make_engine(settings.database_url)
+        app.state.extractor = extractor or Extractor(load_pipeline(settings.spacy_model))
+        # spaCy holds the GIL for most of its work: more threads would only add memory.
+        app.state.extract_limiter = anyio.CapacityLimiter(2)
+        try:
+            yield
+        finally:
+            app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Newsdesk",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    for module in (batch, articles, entities, quotes, health):
+        app.include_router(module.router)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        max_batch_bytes=settings.max_body_bytes * 16,
+    )
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (Problem, ArticleCreate):
+            model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(model_schema.pop("$defs", {}))
+            components[model.__name__] = model_schema
+        app.openapi_schema = schema
+    return app.openapi_schema

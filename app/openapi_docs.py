@@ -1,0 +1,111 @@
+"""What the OpenAPI page shows beyond the signatures: request forms, examples, errors.
+
+The example response is a real extraction of the example article, regenerated with
+`python -m app.openapi_docs` (a test fails when it drifts from what the extractor says)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from app.nlp.plaintext import parse_plain_article
+
+EXAMPLES = Path(__file__).parent / "examples"
+EXAMPLE_TEXT_FILE = EXAMPLES / "article.txt"
+EXAMPLE_DETAIL_FILE = EXAMPLES / "article_detail.json"
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/problem+json": {"schema": PROBLEM_REF}}}
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: _problem("No resource with that id"),
+    422: _problem("Invalid parameters: `errors` lists each"),
+    503: _problem("The database is unavailable; `Retry-After` says when to try again"),
+}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    401: _problem("A valid API key is required (when NEWSDESK_API_KEYS is set)"),
+    413: _problem("The body is larger than NEWSDESK_MAX_BODY_BYTES"),
+    415: _problem("Unsupported content type"),
+}
+
+
+@cache
+def example_text() -> str:
+    return EXAMPLE_TEXT_FILE.read_text(encoding="utf-8")
+
+
+@cache
+def example_detail() -> dict[str, Any] | None:
+    if not EXAMPLE_DETAIL_FILE.exists():
+        return None
+    return json.loads(EXAMPLE_DETAIL_FILE.read_text(encoding="utf-8"))
+
+
+def example_json_request() -> dict[str, Any]:
+    parsed = parse_plain_article(example_text())
+    return {
+        "text": parsed.text,
+        "title": parsed.title,
+        "authors": parsed.authors,
+        "url": "https://news.example.org/2026/11/port-elwin-tidal-power",
+        "source": "Example News",
+        "published_at": "2026-11-24T09:30:00Z",
+    }
+
+
+ARTICLE_SCHEMA_REF = {"$ref": "#/components/schemas/ArticleCreate"}
+ARTICLE_REQUEST_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": ARTICLE_SCHEMA_REF, "example": example_json_request()},
+        "text/plain": {
+            "schema": {"type": "string"},
+            "example": example_text(),
+            "description": "Title line, body, final `By NAME[, NAME and NAME]` line",
+        },
+        "text/html": {"schema": {"type": "string"}, "example": "<html>…</html>"},
+    },
+}
+BATCH_REQUEST_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {"type": "array", "items": ARTICLE_SCHEMA_REF, "maxItems": 1000},
+            "example": [example_json_request()],
+        },
+        "application/x-ndjson": {
+            "schema": {"type": "string"},
+            "description": "One article object (as in the JSON form) per line",
+        },
+    },
+}
+
+
+def render_example_detail() -> dict[str, Any]:
+    """Ingest the example article into a scratch database and read it back, as a client would."""
+    import tempfile
+
+    from fastapi.testclient import TestClient
+
+    from app.config import Settings
+    from app.main import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(database_url=f"sqlite:///{tmp}/example.db", api_keys="")
+        with TestClient(create_app(settings)) as client:
+            response = client.post("/articles", json=example_json_request())
+            response.raise_for_status()
+            detail: dict[str, Any] = response.json()
+    detail["ingested_at"] = "2026-11-24T09:31:02+00:00"
+    return detail
+
+
+if __name__ == "__main__":
+    EXAMPLE_DETAIL_FILE.write_text(json.dumps(render_example_detail(), indent=1, ensure_ascii=False) + "\n")
+    print(f"wrote {EXAMPLE_DETAIL_FILE}")

@@ -1,0 +1,167 @@
+"""Articles: ingest, read, delete. Thin: parse the request, call the service, shape the answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import anyio
+import orjson
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import Response
+
+from app import intake, queries, services
+from app.auth import WriteAccess
+from app.deps import JSON, Cursor, EngineDep, ExtractorDep, Id, Limit
+from app.errors import InvalidInput, NotFound, UnsupportedMediaType
+from app.intake import NewArticle
+from app.openapi_docs import ARTICLE_REQUEST_BODY, ERRORS, WRITE_ERRORS, example_detail
+from app.schemas import ArticleDetail, ArticleEntity, ArticleSummary, Items, Page, Quote
+
+router = APIRouter(prefix="/articles", tags=["articles"])
+
+
+async def read_article(request: Request) -> NewArticle:
+    """The article in the request body, whichever of the accepted forms it came in."""
+    content_type = request.headers.get("content-type", "")
+    media_type, _, params = content_type.partition(";")
+    media_type = media_type.strip().lower()
+    charset = None
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip()
+    body = await request.body()
+    if media_type == "application/json" or media_type.endswith("+json"):
+        return intake.from_json(parse_json(body))
+    if media_type == "text/plain":
+        return intake.from_plain_text(body, charset)
+    if media_type == "text/html":
+        return await anyio.to_thread.run_sync(intake.from_html, body, charset)
+    raise UnsupportedMediaType(
+        f"Unsupported content type {media_type or '(none)'!r}: send application/json, "
+        "text/plain; charset=utf-8 or text/html."
+    )
+
+
+def parse_json(body: bytes) -> Any:
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"The body is not valid JSON: {exc.msg}.",
+            errors=[{"loc": ["body"], "msg": "invalid JSON", "type": "json_invalid"}],
+        ) from None
+
+
+async def ingest(request: Request, article: NewArticle, extractor: ExtractorDep) -> tuple[int, bool]:
+    """Store one article, extracting it first unless it is already stored."""
+    engine = request.app.state.engine
+    with engine.connect() as conn:
+        existing = services.find_existing(conn, article)
+    if existing is not None:
+        return existing, False
+    extraction = await anyio.to_thread.run_sync(
+        extractor.extract, article.text, limiter=request.app.state.extract_limiter
+    )
+    result = await anyio.to_thread.run_sync(services.ingest_article, engine, article, extraction)
+    return result.id, result.created
+
+
+@router.post(
+    "",
+    response_model=ArticleDetail,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[WriteAccess],
+    summary="Ingest an article",
+    description=(
+        "Stores an article with its entities and quotes, extracted on ingest. Send JSON, "
+        "plain text as published (title line, body, `By NAME` line) or an HTML page. "
+        "The same article sent again (same `url`, or the same text once whitespace is "
+        "normalised) is not stored twice: the answer is `200` with the stored article."
+    ),
+    openapi_extra={"requestBody": ARTICLE_REQUEST_BODY},
+    responses={
+        201: {"description": "Stored", "headers": {"Location": {"schema": {"type": "string"}}},
+              "content": {"application/json": {"example": example_detail()}}},
+        200: {"model": ArticleDetail, "description": "Already stored: the existing article"},
+        **WRITE_ERRORS,
+    },
+)
+async def create_article(request: Request, extractor: ExtractorDep, engine: EngineDep) -> Response:
+    article = await read_article(request)
+    article_id, created = await ingest(request, article, extractor)
+    with engine.connect() as conn:
+        detail = queries.article_detail(conn, article_id)
+    return JSON(
+        detail,
+        status_code=201 if created else 200,
+        headers={"Location": f"/articles/{article_id}"},
+    )
+
+
+# Reads are async and query SQLite inline: each is well under a millisecond, and a hop to
+# the threadpool costs more than the query (see PERF-NOTES).
+
+
+@router.get("", response_model=Page[ArticleSummary], summary="List articles, newest first",
+            responses=ERRORS)
+async def list_articles(
+    engine: EngineDep,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+    q: Annotated[str | None, Query(max_length=200, description="Words in the title or text")] = None,
+    source: Annotated[str | None, Query(max_length=2000)] = None,
+    author: Annotated[str | None, Query(max_length=2000, description="An author's exact name")] = None,
+    entity_id: Annotated[int | None, Query(ge=1, le=2**63 - 1, description="Mentions this entity")] = None,
+    speaker_id: Annotated[int | None, Query(ge=1, le=2**63 - 1, description="Quotes this entity")] = None,
+    published_after: Annotated[datetime | None, Query(description="Inclusive, RFC 3339")] = None,
+    published_before: Annotated[datetime | None, Query(description="Exclusive, RFC 3339")] = None,
+) -> Response:
+    filters = queries.ArticleFilters(
+        q=q,
+        source=source,
+        author=author,
+        entity_id=entity_id,
+        speaker_id=speaker_id,
+        published_after=intake.as_utc(published_after),
+        published_before=intake.as_utc(published_before),
+    )
+    with engine.connect() as conn:
+        return JSON(queries.list_articles(conn, filters, cursor, limit))
+
+
+@router.get("/{article_id}", response_model=ArticleDetail, summary="One article with its entities and quotes",
+            responses=ERRORS)
+async def get_article(article_id: Id, engine: EngineDep) -> Response:
+    with engine.connect() as conn:
+        detail = queries.article_detail(conn, article_id)
+    if detail is None:
+        raise NotFound(f"No article with id {article_id}.")
+    return JSON(detail)
+
+
+@router.get("/{article_id}/entities", response_model=Items[ArticleEntity],
+            summary="The article's entities, most salient first", responses=ERRORS)
+async def get_article_entities(article_id: Id, engine: EngineDep) -> Response:
+    with engine.connect() as conn:
+        if not queries.article_exists(conn, article_id):
+            raise NotFound(f"No article with id {article_id}.")
+        return JSON({"items": queries.article_entities(conn, article_id)})
+
+
+@router.get("/{article_id}/quotes", response_model=Items[Quote],
+            summary="The article's quotes, in text order", responses=ERRORS)
+async def get_article_quotes(article_id: Id, engine: EngineDep) -> Response:
+    with engine.connect() as conn:
+        if not queries.article_exists(conn, article_id):
+            raise NotFound(f"No article with id {article_id}.")
+        return JSON({"items": queries.article_quotes(conn, article_id)})
+
+
+@router.delete("/{article_id}", status_code=204, dependencies=[WriteAccess],
+               summary="Delete an article with its mentions and quotes", responses=WRITE_ERRORS)
+async def delete_article(article_id: Id, engine: EngineDep) -> Response:
+    if not await anyio.to_thread.run_sync(services.delete_article, engine, article_id):
+        raise NotFound(f"No article with id {article_id}.")
+    return Response(status_code=204)

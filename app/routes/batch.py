@@ -1,0 +1,96 @@
+"""Bulk ingestion: many articles in one request, each stored (or refused) on its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+import orjson
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app import intake, services
+from app.auth import WriteAccess
+from app.deps import JSON, EngineDep, ExtractorDep, SettingsDep
+from app.errors import AppError, InvalidInput, UnsupportedMediaType, problem_body
+from app.intake import NewArticle
+from app.nlp.types import Extraction
+from app.openapi_docs import BATCH_REQUEST_BODY, WRITE_ERRORS
+from app.routes.articles import parse_json
+from app.schemas import BatchResult
+
+router = APIRouter(prefix="/articles", tags=["articles"])
+
+
+def _items(request_type: str, body: bytes) -> list[Any]:
+    if request_type in ("application/x-ndjson", "application/jsonl", "application/ndjson"):
+        lines = [line for line in body.split(b"\n") if line.strip()]
+        items: list[Any] = []
+        for number, line in enumerate(lines, start=1):
+            try:
+                items.append(orjson.loads(line))
+            except orjson.JSONDecodeError:
+                raise InvalidInput(
+                    f"Line {number} of the NDJSON body is not valid JSON.",
+                    errors=[{"loc": ["body", number - 1], "msg": "invalid JSON", "type": "json_invalid"}],
+                ) from None
+        return items
+    if request_type == "application/json":
+        payload = parse_json(body)
+        if not isinstance(payload, list):
+            raise InvalidInput(
+                "The body must be a JSON array of articles.",
+                errors=[{"loc": ["body"], "msg": "expected an array", "type": "list_type"}],
+            )
+        return payload
+    raise UnsupportedMediaType("Send a JSON array (application/json) or NDJSON (application/x-ndjson).")
+
+
+@router.post(
+    "/batch",
+    response_model=BatchResult,
+    dependencies=[WriteAccess],
+    summary="Ingest up to 1,000 articles",
+    description=(
+        "Each item is an article as in `POST /articles` (JSON form), stored in its own "
+        "transaction. The answer lists every item's `status` (201 stored, 200 already "
+        "stored, 422 invalid …) in input order: one bad item fails alone."
+    ),
+    openapi_extra={"requestBody": BATCH_REQUEST_BODY},
+    responses=WRITE_ERRORS,
+)
+async def ingest_batch(
+    request: Request, extractor: ExtractorDep, engine: EngineDep, settings: SettingsDep
+) -> Response:
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    payloads = _items(media_type, await request.body())
+    if not payloads:
+        raise InvalidInput("The batch is empty.", errors=[{"loc": ["body"], "msg": "empty batch", "type": "too_short"}])
+    if len(payloads) > settings.max_batch_items:
+        raise InvalidInput(
+            f"A batch holds at most {settings.max_batch_items} articles; this one has {len(payloads)}.",
+            errors=[{"loc": ["body"], "msg": "too many items", "type": "too_long"}],
+        )
+    results: list[dict[str, Any]] = [{"index": i, "status": 0} for i in range(len(payloads))]
+    pending: list[tuple[int, NewArticle]] = []
+    for i, payload in enumerate(payloads):
+        try:
+            article = await anyio.to_thread.run_sync(intake.from_json, payload)
+        except AppError as exc:
+            results[i].update(status=exc.status, error=problem_body(exc.status, exc.detail, slug=exc.slug, errors=exc.errors))
+            continue
+        with engine.connect() as conn:
+            existing = services.find_existing(conn, article)
+        if existing is not None:
+            results[i].update(status=200, id=existing)
+        else:
+            pending.append((i, article))
+
+    extractions: list[Extraction] = await anyio.to_thread.run_sync(
+        lambda: list(extractor.extract_many(a.text for _, a in pending)),
+        limiter=request.app.state.extract_limiter,
+    )
+    for (i, article), extraction in zip(pending, extractions, strict=True):
+        stored = await anyio.to_thread.run_sync(services.ingest_article, engine, article, extraction)
+        results[i].update(status=201 if stored.created else 200, id=stored.id)
+    return JSON({"items": results})

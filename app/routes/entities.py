@@ -1,0 +1,60 @@
+"""Corpus-wide entities: who and what the news is about, and what they said."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from app import queries
+from app.deps import JSON, Cursor, EngineDep, Id, Limit
+from app.errors import NotFound
+from app.openapi_docs import ERRORS
+from app.schemas import ArticleSummary, Entity, Page, Quote
+
+router = APIRouter(prefix="/entities", tags=["entities"])
+
+
+@router.get("", response_model=Page[Entity], summary="List entities, most written-about first",
+            responses=ERRORS)
+async def list_entities(
+    engine: EngineDep,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+    type: Annotated[
+        str | None,
+        Query(max_length=32, description="OntoNotes label: PERSON, ORG, GPE, LOC, NORP, …"),
+    ] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Part of the name or an alias")] = None,
+) -> Response:
+    with engine.connect() as conn:
+        return JSON(queries.list_entities(conn, type_=type, q=q, cursor=cursor, limit=limit))
+
+
+@router.get("/{entity_id}", response_model=Entity, summary="One entity", responses=ERRORS)
+async def get_entity(entity_id: Id, engine: EngineDep) -> Response:
+    with engine.connect() as conn:
+        found = queries.get_entity(conn, entity_id)
+    if found is None:
+        raise NotFound(f"No entity with id {entity_id}.")
+    return JSON(found)
+
+
+@router.get("/{entity_id}/articles", response_model=Page[ArticleSummary],
+            summary="Articles that mention the entity, newest first", responses=ERRORS)
+async def get_entity_articles(entity_id: Id, engine: EngineDep, limit: Limit = 20, cursor: Cursor = None) -> Response:
+    with engine.connect() as conn:
+        if queries.get_entity(conn, entity_id) is None:
+            raise NotFound(f"No entity with id {entity_id}.")
+        return JSON(queries.entity_articles(conn, entity_id, cursor, limit))
+
+
+@router.get("/{entity_id}/quotes", response_model=Page[Quote],
+            summary="Quotes the entity spoke, newest first", responses=ERRORS)
+async def get_entity_quotes(entity_id: Id, engine: EngineDep, limit: Limit = 20, cursor: Cursor = None) -> Response:
+    with engine.connect() as conn:
+        if queries.get_entity(conn, entity_id) is None:
+            raise NotFound(f"No entity with id {entity_id}.")
+        return JSON(queries.list_quotes(conn, q=None, speaker_id=entity_id, article_id=None, kind=None,
+                                        cursor=cursor, limit=limit, listing="entity-quotes"))

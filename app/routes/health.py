@@ -1,0 +1,27 @@
+"""Liveness that means something: the database answers."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.deps import JSON, EngineDep
+from app.errors import problem
+from app.openapi_docs import ERRORS
+from app.schemas import Health
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=Health, summary="Whether the service can serve",
+            responses={503: ERRORS[503]})
+async def health(engine: EngineDep) -> Response:
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return problem(503, "The database does not answer.", slug="service-unavailable",
+                       headers={"Retry-After": "5"})
+    return JSON({"status": "ok"})

@@ -1,0 +1,31 @@
+"""Quotes across the corpus: who said what."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from app import queries
+from app.deps import JSON, Cursor, EngineDep, Limit
+from app.openapi_docs import ERRORS
+from app.schemas import Page, Quote
+
+router = APIRouter(prefix="/quotes", tags=["quotes"])
+
+
+@router.get("", response_model=Page[Quote], summary="List quotes, newest first",
+            responses={422: ERRORS[422], 503: ERRORS[503]})
+async def list_quotes(
+    engine: EngineDep,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+    q: Annotated[str | None, Query(max_length=200, description="Words in the quote")] = None,
+    speaker_id: Annotated[int | None, Query(ge=1, le=2**63 - 1, description="The speaking entity")] = None,
+    article_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    kind: Literal["direct", "mixed", "indirect"] | None = None,
+) -> Response:
+    with engine.connect() as conn:
+        return JSON(queries.list_quotes(conn, q=q, speaker_id=speaker_id, article_id=article_id,
+                                        kind=kind, cursor=cursor, limit=limit))
