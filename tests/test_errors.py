@@ -1,0 +1,143 @@
+"""Bad input gets a clear problem+json with the right status, never a 500."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.samples import RAIL
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(r: object, status: int) -> dict[str, object]:
+    assert r.status_code == status, r.text  # type: ignore[attr-defined]
+    assert r.headers["content-type"].startswith(PROBLEM)  # type: ignore[attr-defined]
+    body = r.json()  # type: ignore[attr-defined]
+    assert {"type", "title", "status", "detail"} <= body.keys()
+    assert body["status"] == status
+    if status == 422:
+        assert body["errors"], body
+    return body
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"", "application/json"),
+        (b"{not json", "application/json"),
+        (b"[1, 2]", "application/json"),
+        (json.dumps({"text": ""}).encode(), "application/json"),
+        (json.dumps({"text": " \n\t "}).encode(), "application/json"),
+        (json.dumps({"title": "no text"}).encode(), "application/json"),
+        (json.dumps({"text": 42}).encode(), "application/json"),
+        (json.dumps({"text": RAIL, "published_at": "yesterday"}).encode(), "application/json"),
+        (json.dumps({"text": RAIL, "published_at": "2026-13-45T00:00:00Z"}).encode(), "application/json"),
+        (json.dumps({"text": RAIL, "authors": "not a list"}).encode(), "application/json"),
+        (json.dumps({"text": RAIL, "language": "xx"}).encode(), "application/json"),
+        (json.dumps({"text": "nul \u0000 byte"}).encode(), "application/json"),
+        (b'{"text": "lone \\ud800 surrogate"}', "application/json"),
+        (b"[" * 5000 + b"]" * 5000, "application/json"),
+        (b"\xff\xfe not utf-8 \xc3\x28", "text/plain; charset=utf-8"),
+        (b"   \n  ", "text/plain"),
+        (b"<html><head><title>Nothing here</title></head><body></body></html>", "text/html"),
+        (b"<html><body>" + b"<div>" * 100_000 + b"</body></html>", "text/html"),
+    ],
+)
+def test_invalid_articles_are_422_and_store_nothing(client: TestClient, body: bytes, content_type: str) -> None:
+    r = client.post("/articles", content=body, headers={"content-type": content_type})
+    assert_problem(r, 422)
+    assert client.get("/articles").json()["items"] == []
+
+
+@pytest.mark.parametrize("content_type", ["application/xml", "image/png", "", "text/plain; charset=klingon"])
+def test_unsupported_content_type_is_415(client: TestClient, content_type: str) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    r = client.post("/articles", content=b"hello world", headers=headers)
+    assert_problem(r, 415)
+
+
+def test_body_over_limit_is_413_with_or_without_length(make_client: object) -> None:
+    small = make_client(max_body_bytes=1000)  # type: ignore[operator]
+    big = json.dumps({"text": "word " * 1000}).encode()
+    assert_problem(small.post("/articles", content=big, headers={"content-type": "application/json"}), 413)
+
+    def chunks() -> object:
+        for _ in range(100):
+            yield b"x" * 100
+
+    r = small.post("/articles", content=chunks(), headers={"content-type": "text/plain"})
+    assert_problem(r, 413)
+    assert small.get("/articles").json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/articles/999999",
+        "/articles/999999/entities",
+        "/articles/999999/quotes",
+        "/entities/999999",
+        "/entities/999999/articles",
+        "/entities/999999/quotes",
+        "/nowhere",
+    ],
+)
+def test_unknown_ids_are_404(client: TestClient, path: str) -> None:
+    assert_problem(client.get(path), 404)
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/articles", {"limit": 0}),
+        ("/articles", {"limit": 101}),
+        ("/articles", {"limit": "ten"}),
+        ("/articles", {"cursor": "not-a-cursor"}),
+        ("/articles", {"cursor": "WyJxdW90ZXMiLDVd"}),  # a quotes cursor, on articles
+        ("/articles", {"published_after": "last week"}),
+        ("/articles", {"entity_id": -1}),
+        ("/articles/0", {}),
+        ("/articles/-5", {}),
+        (f"/articles/{2**70}", {}),
+        ("/articles/abc", {}),
+        ("/entities", {"cursor": "W10"}),
+        ("/entities", {"limit": -1}),
+        ("/quotes", {"kind": "shouted"}),
+        ("/quotes", {"cursor": "WyJxdW90ZXMiLCJ4Il0"}),
+        ("/quotes", {"cursor": "%%%"}),
+    ],
+)
+def test_bad_parameters_are_422(client: TestClient, path: str, params: dict[str, object]) -> None:
+    assert_problem(client.get(path, params=params), 422)
+
+
+def test_wrong_method_is_405(client: TestClient) -> None:
+    assert_problem(client.put("/articles", json={}), 405)
+    assert_problem(client.delete("/entities/1"), 405)
+    assert_problem(client.post("/quotes", json={}), 405)
+
+
+def test_batch_reports_each_item_and_one_bad_item_fails_alone(client: TestClient) -> None:
+    items = [{"text": RAIL}, {"text": ""}, {"text": RAIL}, {"title": "no text"}, {"text": "Short note on the harbour from Port Elwin."}]
+    r = client.post("/articles/batch", json=items)
+    assert r.status_code == 200, r.text
+    results = r.json()["items"]
+    assert [x["index"] for x in results] == [0, 1, 2, 3, 4]
+    assert [x["status"] for x in results] == [201, 422, 200, 422, 201]
+    assert results[2]["id"] == results[0]["id"]
+    assert results[1]["error"]["status"] == 422
+    ndjson = "\n".join(json.dumps(x) for x in [{"text": RAIL}, {"text": "Another note from the town of Port Elwin."}])
+    r = client.post("/articles/batch", content=ndjson.encode(), headers={"content-type": "application/x-ndjson"})
+    assert [x["status"] for x in r.json()["items"]] == [200, 201]
+
+
+def test_batch_errors(make_client: object) -> None:
+    small = make_client(max_batch_items=2)  # type: ignore[operator]
+    assert_problem(small.post("/articles/batch", json=[{"text": "a b"}] * 3), 422)
+    assert_problem(small.post("/articles/batch", json={"text": "a"}), 422)
+    assert_problem(small.post("/articles/batch", json=[]), 422)
+    assert_problem(small.post("/articles/batch", content=b"{bad\n", headers={"content-type": "application/x-ndjson"}), 422)
+    assert_problem(small.post("/articles/batch", content=b"x", headers={"content-type": "text/plain"}), 415)

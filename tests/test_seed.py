@@ -1,0 +1,63 @@
+"""The article Newsdesk started from, ingested as published: right end to end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import SEED_DIR
+from tests.test_articles import assert_offsets
+
+import json
+
+
+def ingest_seed(client: TestClient, seed_text: str) -> dict[str, Any]:
+    r = client.post("/articles", content=seed_text.encode(), headers={"content-type": "text/plain; charset=utf-8"})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_seed_quotes_are_attributed_to_the_ambassador(client: TestClient, seed_text: str) -> None:
+    article = ingest_seed(client, seed_text)
+    assert article["text"] == seed_text
+    assert article["authors"] == ["Aghakazim Guliyev"]
+    assert_offsets(article)
+    gold = json.loads((SEED_DIR / "azerbaijan-us-ties.gold.json").read_text(encoding="utf-8"))
+    quoted = [q for q in gold["quotes"] if q["kind"] in ("direct", "mixed")]
+    assert len(quoted) == 6
+    by_span = {(q["start"], q["end"]): q for q in article["quotes"]}
+    for g in quoted:
+        # The same span, give or take the quotation marks and a trailing comma.
+        match = next(
+            (q for (s, e), q in by_span.items() if abs(s - g["start"]) <= 2 and abs(e - g["end"]) <= 2), None
+        )
+        assert match is not None, g["text"]
+        assert match["speaker"] is not None, g["text"]
+        assert match["speaker"]["name"] == "Khazar Ibrahim", (g["text"], match["speaker"])
+        assert match["speaker"]["entity_id"] is not None
+    for q in article["quotes"]:
+        if q["speaker"]:
+            assert q["speaker"]["name"] not in ("Donald Trump", "Trump", "Aghakazim Guliyev")
+
+
+def test_seed_entities_are_canonical(client: TestClient, seed_text: str) -> None:
+    article = ingest_seed(client, seed_text)
+    by_name = {e["name"]: e for e in article["entities"]}
+    us = by_name["United States"]
+    assert us["type"] == "GPE"
+    assert {"US", "U.S."} <= {m["text"] for m in us["mentions"]}
+    assert any(m["text"].endswith("United States") for m in us["mentions"])
+    ibrahim = by_name["Khazar Ibrahim"]
+    assert ibrahim["type"] == "PERSON"
+    assert {"Ibrahim", "Khazar Ibrahim"} <= {m["text"] for m in ibrahim["mentions"]}
+    for country in ("Azerbaijan", "Armenia"):
+        assert by_name[country]["type"] == "GPE"
+        assert not any(e["name"] == country and e["type"] in ("PERSON", "ORG") for e in article["entities"])
+    for e in article["entities"]:
+        assert not e["name"].lower().startswith("the "), e["name"]
+        assert not e["name"].endswith(("’s", "'s")), e["name"]
+        assert "\n" not in e["name"]
+    speakers = {e["id"] for e in article["entities"] if e["name"] == "Khazar Ibrahim"}
+    entity = client.get(f"/entities/{speakers.pop()}").json()
+    assert entity["quote_count"] >= 6
