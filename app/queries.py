@@ -7,10 +7,26 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, String, and_, cast, or_, select, tuple_
+from sqlalchemy import (
+    Connection,
+    Double,
+    Select,
+    String,
+    and_,
+    cast,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    tuple_,
+)
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import Article, ArticleAuthor, ArticleEntity, Entity, Mention, Quote
 from app.pagination import decode_cursor, encode_cursor
+from app.search import fts5_match, parse_query, pg_tsquery
 
 article_t = Article.__table__
 author_t = ArticleAuthor.__table__
@@ -106,12 +122,53 @@ def _article_page(conn: Connection, stmt: Select[Any], cursor: str | None, limit
     )
 
 
+# PostgreSQL only uses the GIN index when the query repeats the index's expression exactly
+# (see the full_text_search migration).
+PG_VECTORS = {
+    "article": "to_tsvector('english', coalesce(article.title, '') || ' ' || article.text)",
+    "quote": "to_tsvector('english', quote.text)",
+}
+# bm25 weights per FTS5 column: a word in the title counts more than one in the body.
+FTS5_WEIGHTS = {"article": (4.0, 1.0), "quote": (1.0,)}
+
+
+def _matching(conn: Connection, stmt: Select[Any], searched: Any, q: str) -> tuple[Select[Any], ColumnElement[float]]:
+    """Restrict to rows matching q; return the statement and its relevance score (lower is better)."""
+    terms = parse_query(q)
+    name = searched.name
+    if conn.dialect.name == "postgresql":
+        vector = literal_column(PG_VECTORS[name])
+        query = pg_tsquery(terms)
+        return stmt.where(vector.op("@@")(query)), -cast(func.ts_rank(vector, query), Double)
+    fts = table(f"{name}_fts", column("rowid"))
+    fts_ref = literal_column(f"{name}_fts")
+    stmt = stmt.join(fts, fts.c.rowid == searched.c.id).where(fts_ref.op("MATCH")(fts5_match(terms)))
+    return stmt, func.bm25(fts_ref, *FTS5_WEIGHTS[name])
+
+
+def _ranked_page(
+    conn: Connection,
+    stmt: Select[Any],
+    score: ColumnElement[float],
+    id_column: Any,
+    cursor: str | None,
+    limit: int,
+    kind: str,
+    shape: Any,
+) -> dict[str, Any]:
+    """Best match first, keyset on (score, id)."""
+    scored = score.label("score")
+    if cursor is not None:
+        last_score, last_id = decode_cursor(cursor, kind, (float, int))
+        stmt = stmt.where(tuple_(score, id_column) > tuple_(last_score, last_id))
+    rows = conn.execute(stmt.add_columns(scored).order_by(scored, id_column).limit(limit + 1)).all()
+    scores = {row.id: float(row.score) for row in rows}
+    return page([shape(r) for r in rows], limit, lambda item: encode_cursor(kind, (scores[item["id"]], item["id"])))
+
+
 def list_articles(conn: Connection, filters: ArticleFilters, cursor: str | None, limit: int) -> dict[str, Any]:
     stmt = select(*SUMMARY_COLUMNS)
     f = filters
-    if f.q:
-        stmt = stmt.where(or_(article_t.c.title.icontains(f.q, autoescape=True),
-                              article_t.c.text.icontains(f.q, autoescape=True)))
     if f.source is not None:
         stmt = stmt.where(article_t.c.source == f.source)
     if f.author is not None:
@@ -126,6 +183,9 @@ def list_articles(conn: Connection, filters: ArticleFilters, cursor: str | None,
         stmt = stmt.where(article_t.c.published_at >= f.published_after)
     if f.published_before is not None:
         stmt = stmt.where(article_t.c.published_at < f.published_before)
+    if f.q and f.q.strip():
+        stmt, score = _matching(conn, stmt, article_t, f.q)
+        return _ranked_page(conn, stmt, score, article_t.c.id, cursor, limit, "articles-search", summary)
     return _article_page(conn, stmt, cursor, limit, "articles")
 
 
@@ -225,16 +285,17 @@ def list_quotes(
     limit: int,
     listing: str = "quotes",
 ) -> dict[str, Any]:
-    """Newest first (by id)."""
+    """Newest first (by id), or best match first with q."""
     stmt = select(*QUOTE_COLUMNS)
-    if q:
-        stmt = stmt.where(quote_t.c.text.icontains(q, autoescape=True))
     if speaker_id is not None:
         stmt = stmt.where(quote_t.c.speaker_entity_id == speaker_id)
     if article_id is not None:
         stmt = stmt.where(quote_t.c.article_id == article_id)
     if kind is not None:
         stmt = stmt.where(quote_t.c.kind == kind)
+    if q and q.strip():
+        stmt, score = _matching(conn, stmt, quote_t, q)
+        return _ranked_page(conn, stmt, score, quote_t.c.id, cursor, limit, f"{listing}-search", quote)
     if cursor is not None:
         (last_id,) = decode_cursor(cursor, listing, (int,))
         stmt = stmt.where(quote_t.c.id < last_id)

@@ -15,6 +15,15 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = models.metadata
+# Full-text search objects live outside the models (see the full_text_search revision).
+SEARCH_TABLE_PREFIXES = ("article_fts", "quote_fts")
+SEARCH_INDEXES = {"ix_article_search", "ix_quote_search"}
+
+
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    if type_ == "table" and name and name.startswith(SEARCH_TABLE_PREFIXES):
+        return False
+    return not (type_ == "index" and name in SEARCH_INDEXES)
 
 
 def _run(connection: Connection) -> None:
@@ -23,6 +32,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
