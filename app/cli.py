@@ -124,12 +124,7 @@ def _ingest(args: argparse.Namespace) -> int:
         for label, load in records:
             try:
                 article = load()  # type: ignore[operator]
-                with engine.connect() as conn:
-                    existing = services.find_existing(conn, article)
-                if existing is not None:
-                    counts["duplicates"] += 1
-                    continue
-                result = services.ingest_article(engine, article, extractor.extract(article.text))
+                result = services.ingest(engine, extractor, article)
             except (AppError, ValueError, OSError) as exc:
                 counts["failed"] += 1
                 failures.append(f"{label}: {getattr(exc, 'detail', exc)}")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
-
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -20,6 +18,8 @@ class Settings(BaseSettings):
     max_batch_items: int = 1000
     migrate_on_start: bool = True
     log_level: str = "info"
+    # Comma-separated origins allowed by CORS; empty means CORS is off.
+    cors_origins: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -32,11 +32,9 @@ class Settings(BaseSettings):
     def api_key_list(self) -> tuple[str, ...]:
         return tuple(k.strip() for k in self.api_keys.split(",") if k.strip())
 
-    def sqlite_path(self) -> Path | None:
-        prefix = "sqlite:///"
-        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
-            return Path(self.database_url[len(prefix):])
-        return None
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
 
 @lru_cache

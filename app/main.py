@@ -9,6 +9,7 @@ from typing import Any
 
 import anyio
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 
 from app import __version__
@@ -17,6 +18,7 @@ from app.db import make_engine
 from app.errors import install_error_handlers
 from app.limits import BodyLimit
 from app.nlp.pipeline import Extractor, load_pipeline
+from app.observability import RequestContext, configure_logging
 from app.routes import articles, batch, entities, health, quotes
 from app.schemas import ArticleCreate, Problem
 
@@ -37,6 +39,7 @@ server has keys configured (`Authorization: Bearer KEY` or `X-API-Key: KEY`).
 def create_app(settings: Settings | None = None, *, extractor: Extractor | None = None) -> FastAPI:
     """The service. `extractor` lets tests share one loaded spaCy pipeline across apps."""
     settings = settings or get_settings()
+    configure_logging(settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -60,11 +63,21 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
     install_error_handlers(app)
     for module in (batch, articles, entities, quotes, health):
         app.include_router(module.router)
+    # The last added runs first: the request context wraps everything, errors included.
     app.add_middleware(
         BodyLimit,
         max_bytes=settings.max_body_bytes,
         max_batch_bytes=settings.max_body_bytes * 16,
     )
+    if settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID"],
+            expose_headers=["Location", "X-Request-ID", "Retry-After"],
+        )
+    app.add_middleware(RequestContext)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -5,7 +5,9 @@ so a failure at any point leaves nothing behind."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,7 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from app.db import writer
 from app.intake import NewArticle
 from app.models import Article, ArticleAuthor, ArticleEntity, Entity, Mention, Quote
+from app.nlp.pipeline import Extractor
 from app.nlp.types import ExtractedEntity, Extraction
+from app.observability import ARTICLES_INGESTED, EXTRACTION_SECONDS
 
 article_t = Article.__table__
 author_t = ArticleAuthor.__table__
@@ -45,6 +49,34 @@ def find_existing(conn: Connection, article: NewArticle) -> int | None:
     return conn.execute(
         select(article_t.c.id).where(article_t.c.text_hash == article.text_hash)
     ).scalar()
+
+
+def ingest(engine: Engine, extractor: Extractor, article: NewArticle) -> IngestResult:
+    """Extract and store one article; one already stored is returned without extracting."""
+    (result,) = ingest_many(engine, extractor, [article])
+    return result
+
+
+def ingest_many(engine: Engine, extractor: Extractor, articles: Iterable[NewArticle]) -> list[IngestResult]:
+    """Extract and store articles one transaction each, extracting new ones in batches."""
+    articles = list(articles)
+    results: dict[int, IngestResult] = {}
+    pending: list[int] = []
+    with engine.connect() as conn:
+        for i, article in enumerate(articles):
+            existing = find_existing(conn, article)
+            if existing is None:
+                pending.append(i)
+            else:
+                results[i] = IngestResult(existing, created=False)
+    started = time.perf_counter()
+    for i, extraction in zip(pending, extractor.extract_many(articles[i].text for i in pending), strict=True):
+        EXTRACTION_SECONDS.observe((time.perf_counter() - started))
+        results[i] = ingest_article(engine, articles[i], extraction)
+        started = time.perf_counter()
+    for result in results.values():
+        ARTICLES_INGESTED.labels("created" if result.created else "duplicate").inc()
+    return [results[i] for i in range(len(articles))]
 
 
 def ingest_article(engine: Engine, article: NewArticle, extraction: Extraction) -> IngestResult:

@@ -14,7 +14,6 @@ from app import intake, queries, services
 from app.auth import WriteAccess
 from app.deps import JSON, Cursor, EngineDep, ExtractorDep, Id, Limit
 from app.errors import InvalidInput, NotFound, UnsupportedMediaType
-from app.intake import NewArticle
 from app.openapi_docs import ARTICLE_REQUEST_BODY, ERRORS, WRITE_ERRORS, example_detail
 from app.schemas import ArticleDetail, ArticleEntity, ArticleSummary, Items, Page, Quote
 
@@ -54,20 +53,6 @@ def parse_json(body: bytes) -> Any:
         ) from None
 
 
-async def ingest(request: Request, article: NewArticle, extractor: ExtractorDep) -> tuple[int, bool]:
-    """Store one article, extracting it first unless it is already stored."""
-    engine = request.app.state.engine
-    with engine.connect() as conn:
-        existing = services.find_existing(conn, article)
-    if existing is not None:
-        return existing, False
-    extraction = await anyio.to_thread.run_sync(
-        extractor.extract, article.text, limiter=request.app.state.extract_limiter
-    )
-    result = await anyio.to_thread.run_sync(services.ingest_article, engine, article, extraction)
-    return result.id, result.created
-
-
 @router.post(
     "",
     response_model=ArticleDetail,
@@ -90,13 +75,15 @@ async def ingest(request: Request, article: NewArticle, extractor: ExtractorDep)
 )
 async def create_article(request: Request, extractor: ExtractorDep, engine: EngineDep) -> Response:
     article = await read_article(request)
-    article_id, created = await ingest(request, article, extractor)
+    stored = await anyio.to_thread.run_sync(
+        services.ingest, engine, extractor, article, limiter=request.app.state.extract_limiter
+    )
     with engine.connect() as conn:
-        detail = queries.article_detail(conn, article_id)
+        detail = queries.article_detail(conn, stored.id)
     return JSON(
         detail,
-        status_code=201 if created else 200,
-        headers={"Location": f"/articles/{article_id}"},
+        status_code=201 if stored.created else 200,
+        headers={"Location": f"/articles/{stored.id}"},
     )
 
 

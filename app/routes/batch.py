@@ -14,7 +14,6 @@ from app.auth import WriteAccess
 from app.deps import JSON, EngineDep, ExtractorDep, SettingsDep
 from app.errors import AppError, InvalidInput, UnsupportedMediaType, problem_body
 from app.intake import NewArticle
-from app.nlp.types import Extraction
 from app.openapi_docs import BATCH_REQUEST_BODY, WRITE_ERRORS
 from app.routes.articles import parse_json
 from app.schemas import BatchResult
@@ -72,25 +71,17 @@ async def ingest_batch(
             errors=[{"loc": ["body"], "msg": "too many items", "type": "too_long"}],
         )
     results: list[dict[str, Any]] = [{"index": i, "status": 0} for i in range(len(payloads))]
-    pending: list[tuple[int, NewArticle]] = []
+    valid: list[tuple[int, NewArticle]] = []
     for i, payload in enumerate(payloads):
         try:
-            article = await anyio.to_thread.run_sync(intake.from_json, payload)
+            valid.append((i, await anyio.to_thread.run_sync(intake.from_json, payload)))
         except AppError as exc:
-            results[i].update(status=exc.status, error=problem_body(exc.status, exc.detail, slug=exc.slug, errors=exc.errors))
-            continue
-        with engine.connect() as conn:
-            existing = services.find_existing(conn, article)
-        if existing is not None:
-            results[i].update(status=200, id=existing)
-        else:
-            pending.append((i, article))
-
-    extractions: list[Extraction] = await anyio.to_thread.run_sync(
-        lambda: list(extractor.extract_many(a.text for _, a in pending)),
+            error = problem_body(exc.status, exc.detail, slug=exc.slug, errors=exc.errors)
+            results[i].update(status=exc.status, error=error)
+    stored = await anyio.to_thread.run_sync(
+        services.ingest_many, engine, extractor, [a for _, a in valid],
         limiter=request.app.state.extract_limiter,
     )
-    for (i, article), extraction in zip(pending, extractions, strict=True):
-        stored = await anyio.to_thread.run_sync(services.ingest_article, engine, article, extraction)
-        results[i].update(status=201 if stored.created else 200, id=stored.id)
+    for (i, _), result in zip(valid, stored, strict=True):
+        results[i].update(status=201 if result.created else 200, id=result.id)
     return JSON({"items": results})

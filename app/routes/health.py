@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import Response
+from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.deps import JSON, EngineDep
 from app.errors import problem
+from app.observability import metrics
 from app.openapi_docs import ERRORS
 from app.schemas import Health
 
@@ -25,3 +26,13 @@ async def health(engine: EngineDep) -> Response:
         return problem(503, "The database does not answer.", slug="service-unavailable",
                        headers={"Retry-After": "5"})
     return JSON({"status": "ok"})
+
+
+router.add_api_route(
+    "/metrics",
+    metrics,
+    methods=["GET"],
+    response_class=PlainTextResponse,
+    summary="Prometheus metrics of this process",
+    description="Request counts and latencies per route, ingestion counts, extraction time.",
+)
