@@ -53,8 +53,10 @@ class InvalidInput(AppError):
     status, slug = 422, "invalid-input"
 
 
-class ServiceUnavailable(AppError):
-    status, slug = 503, "service-unavailable"
+class ExtractionFailed(AppError):
+    """The text is valid but the extractor broke on it: the article is not stored."""
+
+    status, slug = 422, "extraction-failed"
 
 
 def problem(

@@ -5,9 +5,10 @@ so a failure at any point leaves nothing behind."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from app.db import writer
+from app.errors import AppError, ExtractionFailed
 from app.intake import NewArticle
 from app.models import Article, ArticleAuthor, ArticleEntity, Entity, Mention, Quote
 from app.nlp.pipeline import Extractor
@@ -32,6 +34,7 @@ mention_t = Mention.__table__
 quote_t = Quote.__table__
 
 MAX_ALIASES = 50
+log = logging.getLogger("newsdesk")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +57,18 @@ def find_existing(conn: Connection, article: NewArticle) -> int | None:
 def ingest(engine: Engine, extractor: Extractor, article: NewArticle) -> IngestResult:
     """Extract and store one article; one already stored is returned without extracting."""
     (result,) = ingest_many(engine, extractor, [article])
+    if isinstance(result, AppError):
+        raise result
     return result
 
 
-def ingest_many(engine: Engine, extractor: Extractor, articles: Iterable[NewArticle]) -> list[IngestResult]:
-    """Extract and store articles one transaction each, extracting new ones in batches."""
+def ingest_many(
+    engine: Engine, extractor: Extractor, articles: Iterable[NewArticle]
+) -> list[IngestResult | AppError]:
+    """Extract and store articles, one transaction each; new ones are extracted in batches.
+    An article the extractor fails on fails alone."""
     articles = list(articles)
-    results: dict[int, IngestResult] = {}
+    results: dict[int, IngestResult | AppError] = {}
     pending: list[int] = []
     with engine.connect() as conn:
         for i, article in enumerate(articles):
@@ -69,14 +77,43 @@ def ingest_many(engine: Engine, extractor: Extractor, articles: Iterable[NewArti
                 pending.append(i)
             else:
                 results[i] = IngestResult(existing, created=False)
-    started = time.perf_counter()
-    for i, extraction in zip(pending, extractor.extract_many(articles[i].text for i in pending), strict=True):
-        EXTRACTION_SECONDS.observe((time.perf_counter() - started))
-        results[i] = ingest_article(engine, articles[i], extraction)
-        started = time.perf_counter()
-    for result in results.values():
-        ARTICLES_INGESTED.labels("created" if result.created else "duplicate").inc()
+    extractions = _extract_each(extractor, [articles[i].text for i in pending])
+    for i, extraction in zip(pending, extractions, strict=True):
+        if isinstance(extraction, AppError):
+            results[i] = extraction
+            ARTICLES_INGESTED.labels("failed").inc()
+            continue
+        stored = ingest_article(engine, articles[i], extraction)
+        results[i] = stored
+        ARTICLES_INGESTED.labels("created" if stored.created else "duplicate").inc()
+    ARTICLES_INGESTED.labels("duplicate").inc(len(articles) - len(pending))
     return [results[i] for i in range(len(articles))]
+
+
+def _extract_each(extractor: Extractor, texts: list[str]) -> Iterator[Extraction | AppError]:
+    """nlp.pipe's batches; should one article break the extractor, the rest go one by one."""
+    done = 0
+    started = time.perf_counter()
+    try:
+        for extraction in extractor.extract_many(texts):
+            EXTRACTION_SECONDS.observe(time.perf_counter() - started)
+            done += 1
+            yield extraction
+            started = time.perf_counter()
+    except Exception:  # noqa: BLE001 - arbitrary text through third-party NLP: isolate, don't crash
+        for text in texts[done:]:
+            started = time.perf_counter()
+            try:
+                extraction = extractor.extract(text)
+            except Exception as exc:  # noqa: BLE001
+                log.exception("extraction failed on an article of %d characters", len(text))
+                yield ExtractionFailed(
+                    f"Entities and quotes could not be extracted from this article ({type(exc).__name__}).",
+                    errors=[{"loc": ["body", "text"], "msg": "extraction failed", "type": "extraction_failed"}],
+                )
+                continue
+            EXTRACTION_SECONDS.observe(time.perf_counter() - started)
+            yield extraction
 
 
 def ingest_article(engine: Engine, article: NewArticle, extraction: Extraction) -> IngestResult:

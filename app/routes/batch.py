@@ -83,5 +83,9 @@ async def ingest_batch(
         limiter=request.app.state.extract_limiter,
     )
     for (i, _), result in zip(valid, stored, strict=True):
-        results[i].update(status=201 if result.created else 200, id=result.id)
+        if isinstance(result, AppError):
+            error = problem_body(result.status, result.detail, slug=result.slug)
+            results[i].update(status=result.status, error=error)
+        else:
+            results[i].update(status=201 if result.created else 200, id=result.id)
     return JSON({"items": results})

@@ -1,0 +1,126 @@
+"""Faults: the database going away, the extractor breaking, the process killed mid-write."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+from app.nlp.pipeline import Extractor
+from tests.samples import FARM, HARBOUR, RAIL, numbered
+from tests.test_errors import assert_problem
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class BrokenOn:
+    """The real extractor, except that it raises on texts containing a marker."""
+
+    def __init__(self, real: Extractor, marker: str) -> None:
+        self.real, self.marker = real, marker
+
+    def extract(self, text: str):  # type: ignore[no-untyped-def]
+        if self.marker in text:
+            raise RecursionError("pathological article")
+        return self.real.extract(text)
+
+    def extract_many(self, texts, batch_size: int = 16):  # type: ignore[no-untyped-def]
+        for text in texts:
+            yield self.extract(text)
+
+
+def test_extractor_failure_fails_that_article_alone(engine: object, settings: Settings, extractor: Extractor) -> None:
+    app = create_app(settings, extractor=BrokenOn(extractor, "POISON"))  # type: ignore[arg-type]
+    with TestClient(app, raise_server_exceptions=False) as client:
+        bad = client.post("/articles", json={"text": "POISON article text."})
+        body = assert_problem(bad, 422)
+        assert "could not be extracted" in str(body["detail"])
+        r = client.post("/articles/batch", json=[{"text": RAIL}, {"text": "More POISON here."}, {"text": FARM}])
+        assert [x["status"] for x in r.json()["items"]] == [201, 422, 201]
+        assert client.post("/articles", json={"text": HARBOUR}).status_code == 201
+        assert len(client.get("/articles").json()["items"]) == 3
+
+
+def test_database_unavailable_is_503_and_recovers(tmp_path: Path, extractor: Extractor) -> None:
+    folder = tmp_path / "db"
+    folder.mkdir()
+    settings = Settings(database_url=f"sqlite:///{folder}/newsdesk.db")
+    from app import migrate
+    from app.db import make_engine
+
+    engine = make_engine(settings.database_url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    with TestClient(create_app(settings, extractor=extractor), raise_server_exceptions=False) as client:
+        assert client.get("/health").status_code == 200
+        folder.rename(tmp_path / "gone")
+        client.app.state.engine.dispose()  # type: ignore[attr-defined]
+        health = client.get("/health")
+        assert_problem(health, 503)
+        assert health.headers["retry-after"]
+        listing = client.get("/articles")
+        assert_problem(listing, 503)
+        assert listing.headers["retry-after"]
+        assert_problem(client.post("/articles", json={"text": FARM}), 503)
+        (tmp_path / "gone").rename(folder)
+        assert client.get("/health").status_code == 200
+        assert client.post("/articles", json={"text": FARM}).status_code == 201
+
+
+def test_sigkill_mid_ingestion_leaves_whole_articles(tmp_path: Path) -> None:
+    articles = tmp_path / "in"
+    articles.mkdir()
+    for i in range(60):
+        (articles / f"{i:03}.txt").write_text(numbered(i) + HARBOUR, encoding="utf-8")
+    db = tmp_path / "newsdesk.db"
+    env = {**os.environ, "NEWSDESK_DATABASE_URL": f"sqlite:///{db}"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "ingest", str(articles)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    assert proc.stdout is not None
+    stored_lines = 0
+    deadline = time.monotonic() + 120
+    while stored_lines < 5 and time.monotonic() < deadline:
+        if ": article " in proc.stdout.readline():
+            stored_lines += 1
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    assert stored_lines == 5, "the ingestion never got going"
+
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        rows = conn.execute(
+            "SELECT a.id, a.entity_count, a.quote_count,"
+            " (SELECT count(*) FROM article_entity e WHERE e.article_id = a.id),"
+            " (SELECT count(*) FROM quote q WHERE q.article_id = a.id) FROM article a"
+        ).fetchall()
+        assert 5 <= len(rows) < 60
+        for article_id, entity_count, quote_count, entities, quotes in rows:
+            assert (entity_count, quote_count) == (entities, quotes), article_id
+            assert entities > 0 and quotes > 0
+        fts = conn.execute("SELECT count(*) FROM article_fts WHERE article_fts MATCH 'harbour'").fetchone()
+        assert fts == (len(rows),)
+    finally:
+        conn.close()
+
+
+def test_postgres_down_is_503(extractor: Extractor, postgres_skip_reason: str | None) -> None:
+    if postgres_skip_reason:
+        pytest.skip(postgres_skip_reason)
+    # Nothing listens on port 1: connection refused, as when the server is down.
+    settings = Settings(database_url="postgresql+psycopg://postgres@127.0.0.1:1/test")
+    with TestClient(create_app(settings, extractor=extractor), raise_server_exceptions=False) as client:
+        assert_problem(client.get("/health"), 503)
+        assert_problem(client.get("/entities"), 503)
