@@ -32,8 +32,11 @@ def require_write_access(
     keys: tuple[str, ...] = request.app.state.settings.api_key_list
     if not keys:
         return
-    candidate = api_key if api_key is not None else (bearer.credentials if bearer else None)
-    if candidate is None or not _matches(candidate, keys):
+    # Every credential presented must be valid: a wrong one is never outvoted by a right one.
+    presented = [c for c in (api_key, bearer.credentials if bearer else None) if c is not None]
+    if "authorization" in request.headers and bearer is None:
+        presented.append("")  # an Authorization header that is not a Bearer token
+    if not presented or not all(_matches(c, keys) for c in presented):
         raise Unauthorized(
             "A valid API key is required for writes: send `Authorization: Bearer KEY` or `X-API-Key: KEY`.",
             headers={"WWW-Authenticate": "Bearer"},

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import BeforeValidator
 from sqlalchemy.engine import Engine
 
 from app.config import Settings
@@ -46,3 +49,16 @@ class JSON(Response):
 
     def render(self, content: Any) -> bytes:
         return orjson.dumps(content)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}.*)?")
+
+
+def _iso_only(value: object) -> object:
+    # pydantic would read a bare number as a Unix time; the contract's times are RFC 3339.
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError("expected an RFC 3339 date-time, e.g. 2026-11-26T09:30:00Z")
+    return value
+
+
+Timestamp = Annotated[datetime, BeforeValidator(_iso_only)]

@@ -98,10 +98,24 @@ async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status, exc.detail, slug=exc.slug, errors=exc.errors, headers=exc.headers)
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).description
-    return problem(exc.status_code, detail, headers=getattr(exc, "headers", None))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # Starlette names only the first route that matched the path; a path served by
+        # several routes (GET and DELETE /articles/{id}) allows all their methods.
+        headers["Allow"] = ", ".join(sorted(_allowed_methods(request)))
+    return problem(exc.status_code, detail, headers=headers)
+
+
+def _allowed_methods(request: Request) -> set[str]:
+    path = request.url.path
+    allowed: set[str] = set()
+    for pattern, methods in request.app.state.route_methods:
+        if pattern.match(path):
+            allowed |= methods
+    return allowed
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -61,8 +61,10 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
     )
     app.state.settings = settings
     install_error_handlers(app)
+    app.state.route_methods = []
     for module in (batch, articles, entities, quotes, health):
         app.include_router(module.router)
+        app.state.route_methods += [(r.path_regex, r.methods) for r in module.router.routes]
     # The last added runs first: the request context wraps everything, errors included.
     app.add_middleware(
         BodyLimit,

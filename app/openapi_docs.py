@@ -76,7 +76,7 @@ BATCH_REQUEST_BODY: dict[str, Any] = {
     "required": True,
     "content": {
         "application/json": {
-            "schema": {"type": "array", "items": ARTICLE_SCHEMA_REF, "maxItems": 1000},
+            "schema": {"type": "array", "items": ARTICLE_SCHEMA_REF, "minItems": 1, "maxItems": 1000},
             "example": [example_json_request()],
         },
         "application/x-ndjson": {

@@ -16,7 +16,10 @@ MAX_FIELD_CHARS = 2_000
 class ArticleCreate(BaseModel):
     """An article to ingest: `text`, or a whole `html` page to extract the text from."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={"anyOf": [{"required": ["text"]}, {"required": ["html"]}]},
+    )
 
     text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
     html: str | None = Field(default=None, max_length=10 * MAX_TEXT_CHARS)

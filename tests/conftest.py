@@ -5,9 +5,15 @@ PostgreSQL where one answers (NEWSDESK_TEST_POSTGRES_URL, default 127.0.0.1:5432
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import httpx
 
 import pytest
 from fastapi.testclient import TestClient
@@ -111,3 +117,41 @@ def seed_text() -> str:
     if not path.exists():
         pytest.skip(f"the seed article is not at {path} (../shared is beside the repo in CI)")
     return path.read_text(encoding="utf-8")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def start_server(database_url: str, tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """A real `newsdesk serve` (uvicorn, migrations on start) on a free port; its base URL."""
+    procs: list[tuple[subprocess.Popen[bytes], Path]] = []
+
+    def start(workers: int = 1, **env: str) -> str:
+        port = _free_port()
+        log_path = tmp_path / f"server-{port}.log"
+        environ = {**os.environ, "NEWSDESK_DATABASE_URL": database_url, "NEWSDESK_LOG_LEVEL": "warning", **env}
+        with log_path.open("w") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", str(workers)],
+                cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT,
+            )
+        procs.append((proc, log_path))
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    return base
+            except httpx.TransportError:
+                time.sleep(0.3)
+        pytest.fail("the server did not start: " + log_path.read_text())
+
+    yield start
+    for proc, log_path in procs:
+        proc.terminate()
+        proc.wait(timeout=30)
+        assert "database is locked" not in log_path.read_text()

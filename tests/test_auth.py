@@ -20,7 +20,8 @@ def locked(make_client: object) -> TestClient:
 @pytest.mark.parametrize(
     "headers",
     [{}, {"Authorization": "Bearer wrong"}, {"X-API-Key": "wrong"}, {"Authorization": f"Basic {KEY}"},
-     {"X-API-Key": KEY[:-1]}],
+     {"X-API-Key": KEY[:-1]}, {"X-API-Key": KEY, "Authorization": "Bearer wrong"},
+     {"X-API-Key": "wrong", "Authorization": f"Bearer {KEY}"}, {"X-API-Key": KEY, "Authorization": "Basic abc"}],
 )
 def test_writes_without_a_valid_key_are_401(locked: TestClient, headers: dict[str, str], caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)

@@ -4,62 +4,23 @@ answering meanwhile. Nothing a client was told is stored may be missing afterwar
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import httpx
-import pytest
 from sqlalchemy import create_engine, text
 
 from tests.samples import HARBOUR, numbered
 
-ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = 8
 # CI runs the full minute (.ci/run sets it); a developer's `make test` a shorter burst.
 SECONDS = float(os.environ.get("NEWSDESK_LOAD_SECONDS", "15"))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def server(database_url: str, tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "NEWSDESK_DATABASE_URL": database_url, "NEWSDESK_LOG_LEVEL": "warning"}
-    log = (tmp_path / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", "2"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("the server did not start: " + (tmp_path / "server.log").read_text())
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
-    assert "database is locked" not in (tmp_path / "server.log").read_text()
-
-
-def test_eight_clients_ingesting_against_two_workers(server: str, database_url: str) -> None:
+def test_eight_clients_ingesting_against_two_workers(start_server: Callable[..., str], database_url: str) -> None:
+    server = start_server(workers=2)
     created: list[int] = []
     statuses: Counter[int] = Counter()
     read_latencies: list[float] = []

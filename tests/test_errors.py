@@ -83,6 +83,8 @@ def test_body_over_limit_is_413_with_or_without_length(make_client: object) -> N
         "/entities/999999/articles",
         "/entities/999999/quotes",
         "/nowhere",
+        "/articles/abc",  # ids are integers: no such resource
+        "/articles/-5",
     ],
 )
 def test_unknown_ids_are_404(client: TestClient, path: str) -> None:
@@ -98,11 +100,11 @@ def test_unknown_ids_are_404(client: TestClient, path: str) -> None:
         ("/articles", {"cursor": "not-a-cursor"}),
         ("/articles", {"cursor": "WyJxdW90ZXMiLDVd"}),  # a quotes cursor, on articles
         ("/articles", {"published_after": "last week"}),
+        ("/articles", {"published_before": "0.5"}),
+        ("/articles", {"published_before": "1700000000"}),
         ("/articles", {"entity_id": -1}),
         ("/articles/0", {}),
-        ("/articles/-5", {}),
         (f"/articles/{2**70}", {}),
-        ("/articles/abc", {}),
         ("/entities", {"cursor": "W10"}),
         ("/entities", {"limit": -1}),
         ("/quotes", {"kind": "shouted"}),
@@ -114,8 +116,13 @@ def test_bad_parameters_are_422(client: TestClient, path: str, params: dict[str,
     assert_problem(client.get(path, params=params), 422)
 
 
-def test_wrong_method_is_405(client: TestClient) -> None:
-    assert_problem(client.put("/articles", json={}), 405)
+def test_wrong_method_is_405_and_allow_names_every_method(client: TestClient) -> None:
+    r = client.put("/articles", json={})
+    assert_problem(r, 405)
+    assert set(r.headers["allow"].split(", ")) == {"GET", "POST"}
+    r = client.options("/articles/1")
+    assert_problem(r, 405)
+    assert set(r.headers["allow"].split(", ")) == {"GET", "DELETE"}
     assert_problem(client.delete("/entities/1"), 405)
     assert_problem(client.post("/quotes", json={}), 405)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 import anyio
@@ -12,7 +11,7 @@ from fastapi.responses import Response
 
 from app import intake, queries, services
 from app.auth import WriteAccess
-from app.deps import JSON, Cursor, EngineDep, ExtractorDep, Id, Limit
+from app.deps import JSON, Cursor, EngineDep, ExtractorDep, Id, Limit, Timestamp
 from app.errors import InvalidInput, NotFound, UnsupportedMediaType
 from app.openapi_docs import ARTICLE_REQUEST_BODY, ERRORS, WRITE_ERRORS, example_detail
 from app.schemas import ArticleDetail, ArticleEntity, ArticleSummary, Items, Page, Quote
@@ -102,8 +101,8 @@ async def list_articles(
     author: Annotated[str | None, Query(max_length=2000, description="An author's exact name")] = None,
     entity_id: Annotated[int | None, Query(ge=1, le=2**63 - 1, description="Mentions this entity")] = None,
     speaker_id: Annotated[int | None, Query(ge=1, le=2**63 - 1, description="Quotes this entity")] = None,
-    published_after: Annotated[datetime | None, Query(description="Inclusive, RFC 3339")] = None,
-    published_before: Annotated[datetime | None, Query(description="Exclusive, RFC 3339")] = None,
+    published_after: Annotated[Timestamp | None, Query(description="Inclusive, RFC 3339")] = None,
+    published_before: Annotated[Timestamp | None, Query(description="Exclusive, RFC 3339")] = None,
 ) -> Response:
     filters = queries.ArticleFilters(
         q=q,
@@ -118,7 +117,7 @@ async def list_articles(
         return JSON(queries.list_articles(conn, filters, cursor, limit))
 
 
-@router.get("/{article_id}", response_model=ArticleDetail, summary="One article with its entities and quotes",
+@router.get("/{article_id:int}", response_model=ArticleDetail, summary="One article with its entities and quotes",
             responses=ERRORS)
 async def get_article(article_id: Id, engine: EngineDep) -> Response:
     with engine.connect() as conn:
@@ -128,7 +127,7 @@ async def get_article(article_id: Id, engine: EngineDep) -> Response:
     return JSON(detail)
 
 
-@router.get("/{article_id}/entities", response_model=Items[ArticleEntity],
+@router.get("/{article_id:int}/entities", response_model=Items[ArticleEntity],
             summary="The article's entities, most salient first", responses=ERRORS)
 async def get_article_entities(article_id: Id, engine: EngineDep) -> Response:
     with engine.connect() as conn:
@@ -137,7 +136,7 @@ async def get_article_entities(article_id: Id, engine: EngineDep) -> Response:
         return JSON({"items": queries.article_entities(conn, article_id)})
 
 
-@router.get("/{article_id}/quotes", response_model=Items[Quote],
+@router.get("/{article_id:int}/quotes", response_model=Items[Quote],
             summary="The article's quotes, in text order", responses=ERRORS)
 async def get_article_quotes(article_id: Id, engine: EngineDep) -> Response:
     with engine.connect() as conn:
@@ -146,7 +145,7 @@ async def get_article_quotes(article_id: Id, engine: EngineDep) -> Response:
         return JSON({"items": queries.article_quotes(conn, article_id)})
 
 
-@router.delete("/{article_id}", status_code=204, dependencies=[WriteAccess],
+@router.delete("/{article_id:int}", status_code=204, dependencies=[WriteAccess],
                summary="Delete an article with its mentions and quotes", responses=WRITE_ERRORS)
 async def delete_article(article_id: Id, engine: EngineDep) -> Response:
     if not await anyio.to_thread.run_sync(services.delete_article, engine, article_id):

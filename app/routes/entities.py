@@ -32,7 +32,7 @@ async def list_entities(
         return JSON(queries.list_entities(conn, type_=type, q=q, cursor=cursor, limit=limit))
 
 
-@router.get("/{entity_id}", response_model=Entity, summary="One entity", responses=ERRORS)
+@router.get("/{entity_id:int}", response_model=Entity, summary="One entity", responses=ERRORS)
 async def get_entity(entity_id: Id, engine: EngineDep) -> Response:
     with engine.connect() as conn:
         found = queries.get_entity(conn, entity_id)
@@ -41,7 +41,7 @@ async def get_entity(entity_id: Id, engine: EngineDep) -> Response:
     return JSON(found)
 
 
-@router.get("/{entity_id}/articles", response_model=Page[ArticleSummary],
+@router.get("/{entity_id:int}/articles", response_model=Page[ArticleSummary],
             summary="Articles that mention the entity, newest first", responses=ERRORS)
 async def get_entity_articles(entity_id: Id, engine: EngineDep, limit: Limit = 20, cursor: Cursor = None) -> Response:
     with engine.connect() as conn:
@@ -50,7 +50,7 @@ async def get_entity_articles(entity_id: Id, engine: EngineDep, limit: Limit = 2
         return JSON(queries.entity_articles(conn, entity_id, cursor, limit))
 
 
-@router.get("/{entity_id}/quotes", response_model=Page[Quote],
+@router.get("/{entity_id:int}/quotes", response_model=Page[Quote],
             summary="Quotes the entity spoke, newest first", responses=ERRORS)
 async def get_entity_quotes(entity_id: Id, engine: EngineDep, limit: Limit = 20, cursor: Cursor = None) -> Response:
     with engine.connect() as conn:
