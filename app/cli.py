@@ -7,8 +7,7 @@ import dataclasses
 import json
 import os
 import sys
-from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from app.config import get_settings
@@ -25,8 +24,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     sub.add_parser("migrate", help="apply the database migrations")
 
-    ingest = sub.add_parser("ingest", help="ingest article files: .txt, .json, .ndjson/.jsonl, .html")
+    ingest = sub.add_parser(
+        "ingest", help="ingest files and folders: .txt, .json, .ndjson/.jsonl, .html; rerun to resume"
+    )
     ingest.add_argument("paths", nargs="+", type=Path)
+    ingest.add_argument("--workers", type=int, default=1, help="processes (each loads the spaCy pipeline)")
 
     extract = sub.add_parser("extract", help="print one file's extraction as JSON, storing nothing")
     extract.add_argument("file", type=Path)
@@ -73,83 +75,34 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _records(path: Path) -> Iterator[tuple[str, object]]:
-    """(label, article) pairs: the intake form is chosen by the file's extension."""
-    from app import intake
-
-    suffix = path.suffix.lower()
-    if suffix in (".ndjson", ".jsonl"):
-        with path.open("rb") as handle:
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
-                    yield f"{path}:{number}", lambda line=line: intake.from_json(json.loads(line))
-    elif suffix == ".json":
-        data = json.loads(path.read_bytes())
-        items = data if isinstance(data, list) else [data]
-        for number, item in enumerate(items):
-            yield f"{path}[{number}]", lambda item=item: intake.from_json(item)
-    elif suffix in (".html", ".htm"):
-        yield str(path), lambda: intake.from_html(path.read_bytes(), None)
-    else:
-        yield str(path), lambda: intake.from_plain_text(path.read_bytes(), None)
-
-
-def _files(paths: Sequence[Path]) -> Iterator[Path]:
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-        else:
-            yield path
-
-
 def _ingest(args: argparse.Namespace) -> int:
-    from app import migrate, services
+    from app import bulk, migrate
     from app.db import make_engine
-    from app.errors import AppError
-    from app.nlp.pipeline import Extractor, load_pipeline
 
-    settings = get_settings()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(get_settings().database_url)
     migrate.upgrade(engine)
-    extractor = Extractor(load_pipeline(settings.spacy_model))
-    counts: Counter[str] = Counter()
-    failures: list[str] = []
-    for path in _files(args.paths):
-        try:
-            records = list(_records(path))
-        except (OSError, ValueError) as exc:
-            counts["failed"] += 1
-            failures.append(f"{path}: {exc}")
-            continue
-        for label, load in records:
-            try:
-                article = load()  # type: ignore[operator]
-                result = services.ingest(engine, extractor, article)
-            except (AppError, ValueError, OSError) as exc:
-                counts["failed"] += 1
-                failures.append(f"{label}: {getattr(exc, 'detail', exc)}")
-                continue
-            counts["ingested" if result.created else "duplicates"] += 1
-            print(f"{label}: article {result.id}", flush=True)
     engine.dispose()
-    for failure in failures:
+    update, finish = bulk.progress_reporter()
+    try:
+        summary = bulk.ingest(args.paths, args.workers, update)
+    finally:
+        finish()
+    for failure in summary.failures:
         print(f"failed: {failure}", file=sys.stderr)
-    print(f"ingested {counts['ingested']}, duplicates {counts['duplicates']}, failed {counts['failed']}")
-    return 1 if counts["failed"] else 0
+    print(summary.line())
+    return 1 if summary.counts["failed"] else 0
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from app import intake
+    from app import bulk
     from app.errors import AppError
     from app.nlp.pipeline import Extractor, load_pipeline
 
     try:
-        (_, load), *_ = _records(args.file)
-        article = load()  # type: ignore[operator]
-    except (AppError, ValueError, OSError) as exc:
-        print(f"newsdesk: {args.file}: {getattr(exc, 'detail', exc)}", file=sys.stderr)
+        article = bulk.read(next(bulk.records(args.file)))
+    except (AppError, ValueError, OSError, StopIteration) as exc:
+        print(f"newsdesk: {args.file}: {getattr(exc, 'detail', exc) or 'no article'}", file=sys.stderr)
         return 1
-    assert isinstance(article, intake.NewArticle)
     extraction = Extractor(load_pipeline(get_settings().spacy_model)).extract(article.text)
     out = {"title": article.title, "authors": article.authors, **dataclasses.asdict(extraction)}
     json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
