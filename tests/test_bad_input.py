@@ -1,0 +1,117 @@
+"""Hostile and broken requests at the HTTP level: lying lengths, slow bodies, enormous
+fields, unknown fields, forged and replayed cursors. Never a 5xx, never a half-written article."""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.samples import FARM, RAIL
+from tests.test_errors import assert_problem
+
+HUGE = "x" * 3_000_000
+
+
+@pytest.mark.parametrize("field", ["text", "title", "url", "source", "authors", "published_at", "language", "html"])
+def test_enormous_strings_in_every_field(client: TestClient, make_client: Callable[..., TestClient], field: str) -> None:
+    roomy = make_client(max_body_bytes=8 * 1024 * 1024)
+    body = {"text": RAIL, field: [HUGE] if field == "authors" else HUGE}
+    r = roomy.post("/articles", json=body)
+    assert_problem(r, 422)
+    assert client.get("/articles").json()["items"] == []
+
+
+def test_unknown_fields_are_ignored(client: TestClient) -> None:
+    r = client.post("/articles", json={"text": FARM, "colour": "blue", "id": 999, "entities": [1, 2]})
+    assert r.status_code == 201
+    assert r.json()["id"] != 999
+
+
+def test_forged_cursors_are_422_and_replayed_ones_are_stable(client: TestClient) -> None:
+    for i in range(3):
+        client.post("/articles", json={"text": f"Story {i} about the harbour in Port Elwin, mayor Jo Bell said."})
+    first = client.get("/articles", params={"limit": 1}).json()
+    replay_a = client.get("/articles", params={"limit": 1, "cursor": first["next_cursor"]}).json()
+    replay_b = client.get("/articles", params={"limit": 1, "cursor": first["next_cursor"]}).json()
+    assert replay_a == replay_b
+    forged = [
+        base64.urlsafe_b64encode(json.dumps(v).encode()).decode().rstrip("=")
+        for v in (["articles", "2026-01-01T00:00:00", 1], ["articles", "x", 1], ["articles", 1, 1],
+                  ["articles", "2026-01-01T00:00:00Z", 2**80], ["articles", "2026-01-01T00:00:00Z", True],
+                  {"articles": 1}, ["entities", 1, 1], "articles")
+    ]
+    for cursor in [*forged, "", "====", "%00", "a" * 600]:
+        r = client.get("/articles", params={"cursor": cursor})
+        assert_problem(r, 422)
+    # A forged but well-formed position is just a position.
+    ok = base64.urlsafe_b64encode(json.dumps(["articles", "2100-01-01T00:00:00+00:00", 1]).encode()).decode()
+    assert client.get("/articles", params={"cursor": ok.rstrip("=")}).status_code == 200
+
+
+@pytest.mark.parametrize("limit", [-1, 0, 101, 10**30, "1e3", "NaN"])
+def test_limits_out_of_range(client: TestClient, limit: object) -> None:
+    for path in ("/articles", "/entities", "/quotes"):
+        assert_problem(client.get(path, params={"limit": limit}), 422)
+
+
+def _raw(base: str, request: bytes, pause: float = 0.0, tail: bytes = b"", hang_up: bool = False) -> bytes:
+    """Send bytes as they are and read the answer until the server closes."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(request)
+        if pause:
+            time.sleep(pause)
+            try:
+                sock.sendall(tail)
+            except OSError:
+                pass
+        if hang_up:
+            sock.shutdown(socket.SHUT_WR)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_bodies_that_lie_about_their_length(start_server: Callable[..., str]) -> None:
+    base = start_server()
+    body = json.dumps({"text": FARM}).encode()
+    # Claims more than it sends, then closes: no article, and the server carries on.
+    short = _raw(base, b"POST /articles HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: %d\r\n\r\n" % (len(body) + 500) + body, hang_up=True)
+    assert not short.startswith(b"HTTP/1.1 201")
+    # Claims over the limit: refused at once, before any byte of the body is read.
+    huge = _raw(base, b"POST /articles HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 999999999\r\nConnection: close\r\n\r\n")
+    assert huge.startswith(b"HTTP/1.1 413")
+    assert b"application/problem+json" in huge
+    # Claims less than it sends: only the claimed bytes are the body (invalid JSON here).
+    long = _raw(base, b"POST /articles HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 10\r\nConnection: close\r\n\r\n" + body)
+    assert long.startswith(b"HTTP/1.1 422")
+    assert httpx.get(f"{base}/articles").json()["items"] == []
+    assert httpx.get(f"{base}/health").status_code == 200
+
+
+def test_a_slow_body_does_not_block_others(start_server: Callable[..., str]) -> None:
+    base = start_server()
+    body = json.dumps({"text": RAIL}).encode()
+    head = (b"POST /articles HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body))
+    answer: list[bytes] = []
+    slow = threading.Thread(target=lambda: answer.append(_raw(base, head + body[:20], pause=3, tail=body[20:])))
+    slow.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    assert httpx.get(f"{base}/articles", timeout=10).status_code == 200
+    assert time.monotonic() - started < 2
+    slow.join()
+    assert answer and answer[0].startswith(b"HTTP/1.1 201")
