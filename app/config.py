@@ -16,6 +16,7 @@ class Settings(BaseSettings):
     api_keys: str = Field(default="", repr=False)
     max_body_bytes: int = 2 * 1024 * 1024
     max_batch_items: int = 1000
+    request_timeout_seconds: float = 120.0
     migrate_on_start: bool = True
     log_level: str = "info"
     # Comma-separated origins allowed by CORS; empty means CORS is off.

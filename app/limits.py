@@ -3,6 +3,7 @@ read whole, whatever its Content-Length claims."""
 
 from __future__ import annotations
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import PayloadTooLarge, problem
@@ -38,3 +39,36 @@ class BodyLimit:
             return message
 
         await self.app(scope, limited_receive, send)
+
+
+class TimeLimit:
+    """A request that has not begun its answer within the limit gets a 503 problem.
+
+    Work already handed to a thread (an extraction, a write) runs on to its end: a write
+    that finishes after the limit is stored, and sending the article again returns it."""
+
+    def __init__(self, app: ASGIApp, *, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        with anyio.move_on_after(self.seconds) as scope_limit:
+            await self.app(scope, receive, tracking_send)
+        if scope_limit.cancelled_caught and not started:
+            response = problem(
+                503,
+                f"The request took longer than {self.seconds:g} seconds; try again later.",
+                slug="timeout",
+                headers={"Retry-After": "10"},
+            )
+            await response(scope, receive, send)

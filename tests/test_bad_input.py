@@ -115,3 +115,12 @@ def test_a_slow_body_does_not_block_others(start_server: Callable[..., str]) -> 
     assert time.monotonic() - started < 2
     slow.join()
     assert answer and answer[0].startswith(b"HTTP/1.1 201")
+
+
+def test_request_time_limit_is_a_503(make_client: Callable[..., TestClient]) -> None:
+    hasty = make_client(request_timeout_seconds=0.05)
+    # A long article takes the extractor far longer than 50 ms.
+    r = hasty.post("/articles", json={"text": (RAIL + "\n") * 40})
+    assert_problem(r, 503)
+    assert r.headers["retry-after"]
+    assert hasty.get("/health").status_code == 200

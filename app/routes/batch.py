@@ -74,13 +74,13 @@ async def ingest_batch(
     valid: list[tuple[int, NewArticle]] = []
     for i, payload in enumerate(payloads):
         try:
-            valid.append((i, await anyio.to_thread.run_sync(intake.from_json, payload)))
+            valid.append((i, await anyio.to_thread.run_sync(intake.from_json, payload, abandon_on_cancel=True)))
         except AppError as exc:
             error = problem_body(exc.status, exc.detail, slug=exc.slug, errors=exc.errors)
             results[i].update(status=exc.status, error=error)
     stored = await anyio.to_thread.run_sync(
         services.ingest_many, engine, extractor, [a for _, a in valid],
-        limiter=request.app.state.extract_limiter,
+        limiter=request.app.state.extract_limiter, abandon_on_cancel=True,
     )
     for (i, _), result in zip(valid, stored, strict=True):
         if isinstance(result, AppError):
