@@ -93,11 +93,16 @@ def render_example_detail() -> dict[str, Any]:
 
     from fastapi.testclient import TestClient
 
+    from app import migrate
     from app.config import Settings
+    from app.db import make_engine
     from app.main import create_app
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(database_url=f"sqlite:///{tmp}/example.db", api_keys="")
+        engine = make_engine(settings.database_url)
+        migrate.upgrade(engine)
+        engine.dispose()
         with TestClient(create_app(settings)) as client:
             response = client.post("/articles", json=example_json_request())
             response.raise_for_status()
