@@ -24,6 +24,35 @@ REPORTING = {
 SPEECH = {"say", "tell", "add", "continue", "write", "tweet", "explain", "ask", "reply", "respond",
           "declare", "state", "note", "argue", "warn", "answer", "insist", "post", "remark"}
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+# Stances with an infinitive: "vowed to ban …", "wants voters to know …".
+INFINITIVE = {
+    "promise", "vow", "pledge", "plan", "want", "agree", "refuse", "decline", "threaten", "hope",
+    "intend", "propose", "urge", "ask", "call", "tell", "seek", "offer", "expect", "aim", "push",
+    "encourage", "warn", "demand", "vote", "need", "prefer", "wish", "like", "love", "hate",
+}
+# Talk about something: the topic is what is attributed ("talked about …", "called for …").
+TOPIC = {
+    "talk": {"about", "of"}, "speak": {"about", "of", "on"}, "write": {"about", "of", "on"},
+    "comment": {"on"}, "complain": {"about", "of"}, "ask": {"about"}, "call": {"for"},
+    "argue": {"for", "against", "about"}, "warn": {"about", "of", "against"}, "testify": {"about", "on"},
+    "campaign": {"for", "against", "on"}, "rail": {"against"}, "joke": {"about"}, "boast": {"about", "of"},
+    "tweet": {"about"}, "worry": {"about"}, "care": {"about"}, "think": {"about", "of"},
+    "push": {"for"}, "advocate": {"for"}, "lobby": {"for", "against"}, "press": {"for"},
+    "focus": {"on"}, "insist": {"on"}, "hint": {"at"}, "allude": {"to"}, "point": {"to"},
+    "refer": {"to"}, "respond": {"to"}, "react": {"to"}, "vote": {"for", "against"}, "rally": {"against"},
+    "express": {"about"}, "concern": {"about"}, "blame": {"for"}, "apologize": {"for"},
+    "criticize": {"for"}, "praise": {"for"}, "credit": {"with"}, "accuse": {"of"},
+}
+# Stances toward something named: "criticized the president's foreign policy".
+OBJECT = {
+    "criticize", "criticise", "attack", "praise", "blast", "slam", "denounce", "condemn", "cite",
+    "mention", "describe", "call", "propose", "support", "endorse", "back", "announce", "defend",
+    "reject", "dismiss", "question", "accuse", "blame", "welcome", "applaud", "deny", "acknowledge",
+    "recommend", "oppose", "favor", "favour", "predict", "promise", "demand", "urge", "discuss",
+    "address", "raise", "highlight", "tout", "champion", "decry", "lament", "mock", "label", "dub",
+    "brand", "characterize", "portray", "hail", "credit", "thank", "want", "need", "prefer", "like",
+    "love", "hate", "fear", "expect", "estimate", "show", "find", "reveal", "confirm", "report",
+}
 NAME_PARTS = {"compound", "flat", "det", "amod", "poss", "nmod", "nummod", "case"}
 
 
@@ -36,6 +65,9 @@ class Attribution:
     speaker: tuple[int, int] | None  # the source's words
     speaker_token: Token | None
     kind: str = "indirect"
+
+
+ALL_CUES = REPORTING | INFINITIVE | set(TOPIC) | OBJECT
 
 
 def _in_any(spans: list[tuple[int, int]], start: int, end: int | None = None) -> tuple[int, int] | None:
@@ -88,12 +120,12 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
-def _content_span(token: Token, offset: int) -> tuple[int, int]:
+def _content_span(token: Token, offset: int, last: Token | None = None) -> tuple[int, int]:
+    """The words of a content clause or phrase, from `token`'s subtree to `last`'s."""
     start = token.left_edge
-    # "said that …": the complementizer is not what was said.
-    while start.i < token.i and start.dep_ in ("mark", "punct") :
+    while start.i < token.i and start.is_punct:
         start = start.doc[start.i + 1]
-    end = token.right_edge
+    end = (last or token).right_edge
     while end.i > start.i and end.is_punct and end.text not in "”\"’»":
         end = end.doc[end.i - 1]
     return offset + start.idx, offset + end.idx + len(end)
@@ -102,18 +134,25 @@ def _content_span(token: Token, offset: int) -> tuple[int, int]:
 def from_verbs(doc: Doc, offset: int, quotes: list[tuple[int, int]], text: str) -> list[Attribution]:
     found: list[Attribution] = []
     for token in doc:
-        if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in REPORTING:
+        lemma = token.lemma_.lower()
+        if token.pos_ not in ("VERB", "AUX") or lemma not in ALL_CUES:
             continue
         if _in_any(quotes, offset + token.idx):
             continue  # speech reported inside a quotation belongs to the quoted speaker
-        content = next((c for c in token.children if c.dep_ == "ccomp"), None)
-        if content is None and token.lemma_.lower() in SPEECH:
+        content = next((c for c in token.children if c.dep_ == "ccomp"), None) if lemma in REPORTING else None
+        if content is None and lemma in SPEECH:
             # "X said: “…”" — the quotation after a colon, not parsed as a clause.
-            nxt = next((c for c in token.rights if c.dep_ in ("dobj", "parataxis", "npadvmod", "attr")), None)
-            content = nxt
+            content = next((c for c in token.rights if c.dep_ in ("dobj", "parataxis", "npadvmod", "attr")), None)
+            if content is not None and not any(
+                q[0] < offset + content.right_edge.idx + 1 and q[1] > offset + content.left_edge.idx for q in quotes
+            ):
+                content = None  # "told more jokes": an object, not something said
+        last = None
+        if content is None:
+            content, last = _phrase_content(token)
         if content is None:
             continue
-        start, end = _content_span(content, offset)
+        start, end = _content_span(content, offset, last)
         if content.i < token.i and start <= offset + token.idx < end:
             continue
         if len(text[start:end].split()) < 2:
@@ -126,6 +165,32 @@ def from_verbs(doc: Doc, offset: int, quotes: list[tuple[int, int]], text: str) 
                                  speaker, subject))
     found.extend(_according_to(doc, offset, quotes))
     return found
+
+
+def _phrase_content(verb: Token) -> tuple[Token | None, Token | None]:
+    """Content that is not a clause: an infinitive, a topic, or a named object."""
+    lemma = verb.lemma_.lower()
+    children = list(verb.children)
+    obj = next((c for c in children if c.dep_ == "dobj"), None)
+    if lemma in INFINITIVE:
+        xcomp = next((c for c in children if c.dep_ == "xcomp" and c.i > verb.i), None)
+        if xcomp is not None:
+            return (obj if obj is not None and obj.i < xcomp.i else xcomp), xcomp
+    if lemma in TOPIC:
+        for prep in children:
+            if prep.dep_ == "prep" and prep.lower_ in TOPIC[lemma] and prep.i > verb.i:
+                pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+                if pobj is not None:
+                    first = obj if obj is not None and obj.i < prep.i and lemma in OBJECT else pobj
+                    return first, pobj
+    if lemma in OBJECT and obj is not None and obj.i > verb.i:
+        # "described X as Y", "called X Y", "accused X of Y": the object with its complement.
+        tail = obj
+        for c in children:
+            if c.i > obj.i and (c.dep_ in ("oprd", "xcomp") or (c.dep_ == "prep" and c.lower_ in ("as", "of", "for"))):
+                tail = c
+        return obj, tail
+    return None, None
 
 
 def _according_to(doc: Doc, offset: int, quotes: list[tuple[int, int]]) -> list[Attribution]:

@@ -17,6 +17,9 @@ from app.nlp.types import ExtractedEntity, ExtractedQuote, Extraction, Span, Spe
 # The lemmatizer is needed for reporting verbs; nothing else is left out of en_core_web_sm.
 _BYLINE = re.compile(r"^\s*By\s+[A-Z]")
 _MIN_UNATTRIBUTED_WORDS = 6
+# A few quoted words inside a sentence are a title or scare quotes, not speech, unless a
+# reporting verb claims them.
+_MIN_QUOTE_WORDS = 5
 
 
 class ModelNotFoundError(RuntimeError):
@@ -73,7 +76,25 @@ def build(text: str, parsed: list[tuple[Paragraph, Doc]]) -> Extraction:
     )
     byline_start = parsed[-1][0].start if parsed and _BYLINE.match(text[parsed[-1][0].start:]) else len(text)
     atts = _attributions(text, parsed, quotes, byline_start)
-    return Extraction(tuple(extracted), tuple(_quotes(text, atts, located, extracted)))
+    ctx = speakers.Context(located, _main_subjects(parsed, located), [])
+    return Extraction(tuple(extracted), tuple(_quotes(text, atts, ctx, extracted)))
+
+
+def _main_subjects(parsed: list[tuple[Paragraph, Doc]], located: list[speakers.EntityMention]) -> list[tuple[int, int]]:
+    """(position, entity) of entities that are the subject of a sentence's main verb."""
+    starts = {m.start: m for m in located}
+    by_char: dict[int, int] = {}
+    for m in located:
+        for c in range(m.start, m.end):
+            by_char[c] = m.entity
+    out = []
+    for para, doc in parsed:
+        for token in doc:
+            if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT":
+                at = para.start + token.idx
+                if at in by_char and not starts.get(at, speakers.EntityMention(0, "", 0, 0, False)).in_quote:
+                    out.append((at, by_char[at]))
+    return out
 
 
 def _attributions(text: str, parsed: list[tuple[Paragraph, Doc]], quotes: list[tuple[int, int]],
@@ -90,11 +111,19 @@ def _attributions(text: str, parsed: list[tuple[Paragraph, Doc]], quotes: list[t
     for q in quotes:
         if any(s <= q[0] and q[1] <= e for s, e in covered):
             continue
+        if len(text[q[0]:q[1]].split()) < _MIN_QUOTE_WORDS and not _ends_speech(text, q):
+            continue
         att = _cue_for(q, parsed, text, quotes) or _attribute_quote(q, found, text)
         if att is not None:
             found.append(att)
     found.sort(key=lambda a: a.start)
     return _merge_split_quotes(found, text)
+
+
+def _ends_speech(text: str, q: tuple[int, int]) -> bool:
+    """A quotation that ends a clause inside its marks (“We won,” / “Yes.”) is speech."""
+    inner = text[q[0]:q[1]].rstrip("”\"»’ ")
+    return inner.endswith((",", ".", "!", "?", "…"))
 
 
 def _cue_for(q: tuple[int, int], parsed: list[tuple[Paragraph, Doc]], text: str,
@@ -150,13 +179,18 @@ def _merge_split_quotes(found: list[Attribution], text: str) -> list[Attribution
     return out
 
 
-def _quotes(text: str, atts: list[Attribution], located: list[speakers.EntityMention],
+def _quotes(text: str, atts: list[Attribution], ctx: speakers.Context,
             extracted: list[ExtractedEntity]) -> Iterator[ExtractedQuote]:
-    for att in atts:
+    # Sources are resolved in the order they are read, so that "he" can follow a speaker.
+    resolved: dict[int, int | None] = {}
+    for i in sorted(range(len(atts)), key=lambda i: atts[i].speaker[0] if atts[i].speaker else 0):
+        if atts[i].speaker is not None:
+            resolved[i] = speakers.resolve(atts[i].speaker, atts[i].speaker_token, ctx, text)
+    for i, att in enumerate(atts):
         speaker = None
         if att.speaker is not None:
             s, e = att.speaker
-            entity = speakers.resolve(att.speaker, att.speaker_token, located, text)
+            entity = resolved[i]
             name = extracted[entity].name if entity is not None else text[s:e]
             speaker = Speaker(name=name, entity=entity, mention=Span(text[s:e], s, e))
         cue = None

@@ -30,10 +30,26 @@ class EntityMention:
     in_quote: bool
 
 
-def resolve(
-    span: tuple[int, int], token: Token | None, mentions: list[EntityMention], text: str
-) -> int | None:
+@dataclass
+class Context:
+    """What a pronoun can refer to: people named as subjects of main clauses, and the
+    sources resolved so far (both as (position, entity), in text order)."""
+
+    mentions: list[EntityMention]
+    subjects: list[tuple[int, int]]
+    speakers: list[tuple[int, int]]
+
+
+def resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str) -> int | None:
     """The entity the source's words refer to, or None."""
+    entity = _resolve(span, token, ctx, text)
+    if entity is not None:
+        ctx.speakers.append((span[0], entity))
+    return entity
+
+
+def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str) -> int | None:
+    mentions = ctx.mentions
     s, e = span
     overlapping = [m for m in mentions if m.start < e and m.end > s and m.type in PRIORITY]
     if overlapping:
@@ -43,6 +59,12 @@ def resolve(
     before = [m for m in mentions if m.end <= s and not m.in_quote]
     word = token.lower_
     if word in PERSON_PRONOUNS:
+        # The centre of attention: the latest person who spoke or was the subject of a
+        # main clause, whichever came last; failing both, the latest person named.
+        types = {m.entity: m.type for m in mentions}
+        focus = [(p, e) for p, e in ctx.subjects + ctx.speakers if p < s and types.get(e) == "PERSON"]
+        if focus:
+            return max(focus)[1]
         return _latest(before, {"PERSON"})
     if word in ORG_PRONOUNS:
         return _latest(before, {"ORG"})
