@@ -38,8 +38,11 @@ Cursor = Annotated[
     str | None,
     Query(max_length=512, description="`next_cursor` of the previous page, unchanged"),
 ]
-# Ids are 64-bit integers in both databases: a larger one is invalid input, not a crash.
-Id = Annotated[int, Path(ge=1, le=2**63 - 1, description="The resource's id")]
+# Ids are 32-bit integers in both databases (PostgreSQL's integer): a larger one is
+# invalid input, not a crash.
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="The resource's id")]
+RefId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
 class JSON(Response):

@@ -49,7 +49,7 @@ def decode_cursor(cursor: str, kind: str, types: tuple[type, ...]) -> tuple[Any,
         # bool is an int in Python, never a valid key here.
         elif not isinstance(item, expected) or isinstance(item, bool):
             raise bad
-        elif isinstance(item, int) and not -(2**63) <= item < 2**63:
+        elif isinstance(item, int) and not -(2**31) <= item < 2**31:  # PostgreSQL's integer
             raise bad
         key.append(item)
     return tuple(key)

@@ -103,6 +103,8 @@ def test_unknown_ids_are_404(client: TestClient, path: str) -> None:
         ("/articles", {"published_before": "0.5"}),
         ("/articles", {"published_before": "1700000000"}),
         ("/articles", {"entity_id": -1}),
+        ("/articles", {"entity_id": 2**31}),
+        (f"/entities/{2**31}", {}),
         ("/articles/0", {}),
         (f"/articles/{2**70}", {}),
         ("/entities", {"cursor": "W10"}),

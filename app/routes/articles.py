@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from app import intake, queries, services
 from app.auth import WriteAccess
-from app.deps import JSON, Cursor, EngineDep, ExtractorDep, Id, Limit, Timestamp
+from app.deps import JSON, MAX_ID, Cursor, EngineDep, ExtractorDep, Id, Limit, Timestamp
 from app.errors import InvalidInput, NotFound, UnsupportedMediaType
 from app.openapi_docs import ARTICLE_REQUEST_BODY, ERRORS, WRITE_ERRORS, example_detail
 from app.schemas import ArticleDetail, ArticleEntity, ArticleSummary, Items, Page, Quote
@@ -102,8 +102,8 @@ async def list_articles(
     q: Annotated[str | None, Query(max_length=200, description="Words in the title or text")] = None,
     source: Annotated[str | None, Query(max_length=2000)] = None,
     author: Annotated[str | None, Query(max_length=2000, description="An author's exact name")] = None,
-    entity_id: Annotated[int | None, Query(ge=1, le=2**63 - 1, description="Mentions this entity")] = None,
-    speaker_id: Annotated[int | None, Query(ge=1, le=2**63 - 1, description="Quotes this entity")] = None,
+    entity_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Mentions this entity")] = None,
+    speaker_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Quotes this entity")] = None,
     published_after: Annotated[Timestamp | None, Query(description="Inclusive, RFC 3339")] = None,
     published_before: Annotated[Timestamp | None, Query(description="Exclusive, RFC 3339")] = None,
 ) -> Response:

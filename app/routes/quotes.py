@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from app import queries
-from app.deps import JSON, Cursor, EngineDep, Limit
+from app.deps import JSON, MAX_ID, Cursor, EngineDep, Limit
 from app.openapi_docs import ERRORS
 from app.schemas import Page, Quote
 
@@ -22,8 +22,8 @@ async def list_quotes(
     limit: Limit = 20,
     cursor: Cursor = None,
     q: Annotated[str | None, Query(max_length=200, description="Words in the quote")] = None,
-    speaker_id: Annotated[int | None, Query(ge=1, le=2**63 - 1, description="The speaking entity")] = None,
-    article_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    speaker_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="The speaking entity")] = None,
+    article_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     kind: Literal["direct", "mixed", "indirect"] | None = None,
 ) -> Response:
     with engine.connect() as conn:
