@@ -9,6 +9,8 @@ from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from app.db import writer
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
 # Any constant works; it only has to be the same for every Newsdesk instance.
@@ -28,7 +30,9 @@ def upgrade(engine: Engine) -> None:
     """Bring the database to the newest revision. Safe when several instances start at once:
     on PostgreSQL an advisory lock serialises them; SQLite's write lock does the same."""
     config = alembic_config(engine)
-    with engine.connect() as conn:
+    # On SQLite the migration takes the write lock when it begins, so that two instances
+    # never both read the old version and then race to write.
+    with writer(engine).connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": PG_MIGRATION_LOCK})
             conn.commit()
