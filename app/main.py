@@ -58,6 +58,8 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # operationId = the handler's name: stable, and what the OpenAPI links refer to.
+        generate_unique_id_function=lambda route: route.name,
     )
     app.state.settings = settings
     install_error_handlers(app)

@@ -35,6 +35,21 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _links(param: str, source: str, operations: tuple[str, ...]) -> dict[str, Any]:
+    return {op: {"operationId": op, "parameters": {param: source}} for op in operations}
+
+
+# OpenAPI links: what a client (and Schemathesis's stateful tests) can do next with an answer.
+ARTICLE_LINKS = _links(
+    "article_id", "$response.body#/id",
+    ("get_article", "get_article_entities", "get_article_quotes", "delete_article"),
+)
+ENTITY_LINKS = _links(
+    "entity_id", "$response.body#/entities/0/id",
+    ("get_entity", "get_entity_articles", "get_entity_quotes"),
+)
+
+
 @cache
 def example_text() -> str:
     return EXAMPLE_TEXT_FILE.read_text(encoding="utf-8")

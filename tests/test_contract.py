@@ -105,6 +105,10 @@ def test_openapi_describes_every_endpoint(client: TestClient) -> None:
     assert {"application/json", "text/plain", "text/html"} <= set(post["requestBody"]["content"])
     assert post["responses"]["201"]["content"]["application/json"]["example"]["quotes"]
     assert "Problem" in spec["components"]["schemas"]
+    operation_ids = {op["operationId"] for ops in paths.values() for op in ops.values()}
+    links = post["responses"]["201"]["links"]
+    assert {link["operationId"] for link in links.values()} <= operation_ids
+    assert "get_article" in links
     assert client.get("/docs").status_code == 200
 
 

@@ -13,7 +13,14 @@ from app import intake, queries, services
 from app.auth import WriteAccess
 from app.deps import JSON, MAX_ID, Cursor, EngineDep, ExtractorDep, Id, Limit, Timestamp
 from app.errors import InvalidInput, NotFound, UnsupportedMediaType
-from app.openapi_docs import ARTICLE_REQUEST_BODY, ERRORS, WRITE_ERRORS, example_detail
+from app.openapi_docs import (
+    ARTICLE_LINKS,
+    ARTICLE_REQUEST_BODY,
+    ENTITY_LINKS,
+    ERRORS,
+    WRITE_ERRORS,
+    example_detail,
+)
 from app.schemas import ArticleDetail, ArticleEntity, ArticleSummary, Items, Page, Quote
 
 router = APIRouter(prefix="/articles", tags=["articles"])
@@ -67,8 +74,9 @@ def parse_json(body: bytes) -> Any:
     openapi_extra={"requestBody": ARTICLE_REQUEST_BODY},
     responses={
         201: {"description": "Stored", "headers": {"Location": {"schema": {"type": "string"}}},
-              "content": {"application/json": {"example": example_detail()}}},
-        200: {"model": ArticleDetail, "description": "Already stored: the existing article"},
+              "content": {"application/json": {"example": example_detail()}}, "links": ARTICLE_LINKS},
+        200: {"model": ArticleDetail, "description": "Already stored: the existing article",
+              "links": ARTICLE_LINKS},
         **WRITE_ERRORS,
     },
 )
@@ -121,7 +129,7 @@ async def list_articles(
 
 
 @router.get("/{article_id:int}", response_model=ArticleDetail, summary="One article with its entities and quotes",
-            responses=ERRORS)
+            responses={200: {"links": ENTITY_LINKS}, **ERRORS})
 async def get_article(article_id: Id, engine: EngineDep) -> Response:
     with engine.connect() as conn:
         detail = queries.article_detail(conn, article_id)
