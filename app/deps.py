@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from functools import partial
+from typing import Annotated, Any, TypeVar
+
+import anyio
 
 import orjson
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BeforeValidator
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from app.config import Settings
 from app.nlp.pipeline import Extractor
+
+T = TypeVar("T")
 
 
 def get_engine(request: Request) -> Engine:
@@ -65,3 +73,41 @@ def _iso_only(value: object) -> object:
 
 
 Timestamp = Annotated[datetime, BeforeValidator(_iso_only)]
+
+
+# How long /health reports failing writes after the last one failed: long enough for a
+# load balancer to notice, short enough that traffic (and so recovery) comes back by itself.
+WRITE_FAILURE_WINDOW_SECONDS = 30.0
+
+
+async def run_write(request: Request, fn: Callable[..., T], *args: Any, limiter: Any = None) -> T:
+    """Run a database write off the event loop, remembering whether writes fail (disk full,
+    read-only file) so that /health can say so."""
+    state = request.app.state
+    try:
+        result = await anyio.to_thread.run_sync(partial(fn, *args), limiter=limiter, abandon_on_cancel=True)
+    except OperationalError as exc:
+        if _refuses_writes(exc):
+            state.write_failure = (time.monotonic(), str(exc.orig).splitlines()[0])
+        raise
+    state.write_failure = None
+    return result
+
+
+SQLITE_READONLY, SQLITE_FULL = 8, 13
+PG_DISK_FULL, PG_READ_ONLY = "53100", "25006"
+
+
+def _refuses_writes(exc: OperationalError) -> bool:
+    """The database answers but will not store: a full disk, or a read-only file or server."""
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (SQLITE_READONLY, SQLITE_FULL)
+    return getattr(exc.orig, "sqlstate", None) in (PG_DISK_FULL, PG_READ_ONLY)
+
+
+def write_failure(request: Request) -> str | None:
+    failure = getattr(request.app.state, "write_failure", None)
+    if failure is None or time.monotonic() - failure[0] > WRITE_FAILURE_WINDOW_SECONDS:
+        return None
+    return failure[1]

@@ -125,8 +125,13 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return problem(422, f"Invalid request: {summary}", slug="invalid-input", errors=errors)
 
 
-async def _database_down(_request: Request, exc: Exception) -> JSONResponse:
-    log.error("database unavailable: %s", exc.__class__.__name__)
+async def _database_down(request: Request, exc: Exception) -> JSONResponse:
+    log.error("database unavailable: %s", str(getattr(exc, "orig", exc)).splitlines()[0])
+    # Pooled connections may be broken for good (a vanished file, a WAL index that could not
+    # grow): start afresh, so that the service recovers as soon as the database does.
+    engine = getattr(request.app.state, "engine", None)
+    if engine is not None:
+        engine.dispose()
     return problem(
         503,
         "The database is unavailable; try again shortly.",

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,65 @@ def test_postgres_down_is_503(extractor: Extractor, postgres_skip_reason: str | 
     with TestClient(create_app(settings, extractor=extractor), raise_server_exceptions=False) as client:
         assert_problem(client.get("/health"), 503)
         assert_problem(client.get("/entities"), 503)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MiB filesystem to fill up (root only: tmpfs is mounted for the test)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("filling a disk needs a tmpfs mount, which needs root")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_disk_full_is_503_then_recovers(tiny_disk: Path, extractor: Extractor) -> None:
+    from app import migrate
+    from app.db import make_engine
+
+    settings = Settings(database_url=f"sqlite:///{tiny_disk}/newsdesk.db")
+    engine = make_engine(settings.database_url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    ballast = tiny_disk / "ballast"
+    with TestClient(create_app(settings, extractor=extractor), raise_server_exceptions=False) as client:
+        # Fill the disk, leaving the database no room to grow.
+        fd = os.open(ballast, os.O_WRONLY | os.O_CREAT)
+        try:
+            while True:
+                os.write(fd, b"\0" * 4096)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+        statuses = []
+        for i in range(40):
+            r = client.post("/articles", json={"text": numbered(i) + HARBOUR * 5})
+            statuses.append(r.status_code)
+            if r.status_code == 503:
+                assert_problem(r, 503)
+                assert r.headers["retry-after"]
+                break
+        assert statuses[-1] == 503, statuses
+        assert all(s in (201, 503) for s in statuses)
+        health = client.get("/health")
+        assert_problem(health, 503)
+        assert health.json()["detail"].startswith("The database")
+        # SQLite may be unable to read too once its WAL index cannot grow: 503, never 500.
+        listing = client.get("/articles")
+        assert listing.status_code in (200, 503)
+        ballast.unlink()  # space again
+        assert client.post("/articles", json={"text": FARM}).status_code == 201
+        health = client.get("/health")
+        assert health.status_code == 200, health.text
+    conn = sqlite3.connect(tiny_disk / "newsdesk.db")
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        conn.close()

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from app import intake, queries, services
 from app.auth import WriteAccess
-from app.deps import JSON, MAX_ID, Cursor, EngineDep, ExtractorDep, Id, Limit, Timestamp
+from app.deps import JSON, MAX_ID, Cursor, EngineDep, ExtractorDep, Id, Limit, Timestamp, run_write
 from app.errors import InvalidInput, NotFound, UnsupportedMediaType
 from app.openapi_docs import (
     ARTICLE_LINKS,
@@ -82,11 +82,10 @@ def parse_json(body: bytes) -> Any:
 )
 async def create_article(request: Request, extractor: ExtractorDep, engine: EngineDep) -> Response:
     article = await read_article(request)
-    # abandon_on_cancel: past the request time limit the client is answered at once; the
-    # thread finishes its one transaction on its own.
-    stored = await anyio.to_thread.run_sync(
-        services.ingest, engine, extractor, article,
-        limiter=request.app.state.extract_limiter, abandon_on_cancel=True,
+    # Past the request time limit the client is answered at once; the thread finishes its
+    # one transaction on its own.
+    stored = await run_write(
+        request, services.ingest, engine, extractor, article, limiter=request.app.state.extract_limiter
     )
     with engine.connect() as conn:
         detail = queries.article_detail(conn, stored.id)
@@ -158,7 +157,7 @@ async def get_article_quotes(article_id: Id, engine: EngineDep) -> Response:
 
 @router.delete("/{article_id:int}", status_code=204, dependencies=[WriteAccess],
                summary="Delete an article with its mentions and quotes", responses=WRITE_ERRORS)
-async def delete_article(article_id: Id, engine: EngineDep) -> Response:
-    if not await anyio.to_thread.run_sync(services.delete_article, engine, article_id):
+async def delete_article(request: Request, article_id: Id, engine: EngineDep) -> Response:
+    if not await run_write(request, services.delete_article, engine, article_id):
         raise NotFound(f"No article with id {article_id}.")
     return Response(status_code=204)

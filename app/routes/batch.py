@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from app import intake, services
 from app.auth import WriteAccess
-from app.deps import JSON, EngineDep, ExtractorDep, SettingsDep
+from app.deps import JSON, EngineDep, ExtractorDep, SettingsDep, run_write
 from app.errors import AppError, InvalidInput, UnsupportedMediaType, problem_body
 from app.intake import NewArticle
 from app.openapi_docs import BATCH_REQUEST_BODY, WRITE_ERRORS
@@ -78,9 +78,9 @@ async def ingest_batch(
         except AppError as exc:
             error = problem_body(exc.status, exc.detail, slug=exc.slug, errors=exc.errors)
             results[i].update(status=exc.status, error=error)
-    stored = await anyio.to_thread.run_sync(
-        services.ingest_many, engine, extractor, [a for _, a in valid],
-        limiter=request.app.state.extract_limiter, abandon_on_cancel=True,
+    stored = await run_write(
+        request, services.ingest_many, engine, extractor, [a for _, a in valid],
+        limiter=request.app.state.extract_limiter,
     )
     for (i, _), result in zip(valid, stored, strict=True):
         if isinstance(result, AppError):
