@@ -152,7 +152,7 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
-def test_disk_full_is_503_then_recovers(tiny_disk: Path, extractor: Extractor) -> None:
+def test_disk_full_or_read_only_is_503_then_recovers(tiny_disk: Path, extractor: Extractor) -> None:
     from app import migrate
     from app.db import make_engine
 
@@ -191,6 +191,19 @@ def test_disk_full_is_503_then_recovers(tiny_disk: Path, extractor: Extractor) -
         assert client.post("/articles", json={"text": FARM}).status_code == 201
         health = client.get("/health")
         assert health.status_code == 200, health.text
+
+        # The filesystem turned read-only under the database, then writable again (the
+        # remount needs no file open for writing, so the pool lets go first).
+        client.app.state.engine.dispose()  # type: ignore[attr-defined]
+        subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], check=True)
+        try:
+            refused = client.post("/articles", json={"text": RAIL})
+            assert_problem(refused, 503)
+            assert_problem(client.get("/health"), 503)
+        finally:
+            subprocess.run(["mount", "-o", "remount,rw", str(tiny_disk)], check=True)
+        assert client.post("/articles", json={"text": RAIL}).status_code == 201
+        assert client.get("/health").status_code == 200
     conn = sqlite3.connect(tiny_disk / "newsdesk.db")
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)

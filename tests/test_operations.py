@@ -65,3 +65,14 @@ def test_logs_are_json_with_the_request_id(client: TestClient) -> None:
     assert line["route"] == "/articles"
     assert line["status"] == 200
     assert line["duration_ms"] >= 0
+
+
+def test_a_missing_spacy_model_is_a_clear_startup_error(tmp_path: object) -> None:
+    from app.config import Settings
+    from app.main import create_app
+    from app.nlp.pipeline import ModelNotFoundError
+
+    app = create_app(Settings(database_url="sqlite:///:memory:", spacy_model="xx_no_such_pipeline"))
+    with pytest.raises(ModelNotFoundError, match="xx_no_such_pipeline"):
+        with TestClient(app):
+            pass
