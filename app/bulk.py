@@ -179,7 +179,13 @@ def progress_reporter() -> tuple[Callable[[Summary, int], None], Callable[[], No
     """A rich progress bar on a terminal; plain lines (at most one a second) otherwise."""
     started = time.monotonic()
     if sys.stderr.isatty():
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
         bar = Progress(
             TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),

@@ -10,7 +10,6 @@ from functools import partial
 from typing import Annotated, Any, TypeVar
 
 import anyio
-
 import orjson
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import Response

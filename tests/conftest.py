@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text

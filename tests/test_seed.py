@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from tests.conftest import SEED_DIR
 from tests.test_articles import assert_offsets
-
-import json
 
 
 def iou(a: dict[str, Any], b: dict[str, Any]) -> float:

@@ -11,7 +11,17 @@ from fastapi.responses import Response
 
 from app import intake, queries, services
 from app.auth import WriteAccess
-from app.deps import JSON, MAX_ID, Cursor, EngineDep, ExtractorDep, Id, Limit, Timestamp, run_write
+from app.deps import (
+    JSON,
+    MAX_ID,
+    Cursor,
+    EngineDep,
+    ExtractorDep,
+    Id,
+    Limit,
+    Timestamp,
+    run_write,
+)
 from app.errors import InvalidInput, NotFound, UnsupportedMediaType
 from app.openapi_docs import (
     ARTICLE_LINKS,
@@ -26,7 +36,7 @@ from app.schemas import ArticleDetail, ArticleEntity, ArticleSummary, Items, Pag
 router = APIRouter(prefix="/articles", tags=["articles"])
 
 
-async def read_article(request: Request) -> NewArticle:
+async def read_article(request: Request) -> intake.NewArticle:
     """The article in the request body, whichever of the accepted forms it came in."""
     content_type = request.headers.get("content-type", "")
     media_type, _, params = content_type.partition(";")
