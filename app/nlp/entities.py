@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import pycountry
+from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
+from app.nlp.text import Paragraph, Quotes
 from app.nlp.types import ExtractedEntity, Span
 
 KEPT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
@@ -18,6 +20,7 @@ _LEADING = re.compile(r"^(?:the|The|THE|a|A|an|An)\s+")
 _DEMONYM_ENDINGS = ("an", "ans", "ese", "ish", "i", "is", "ic", "ist", "ists", "ite", "ites")
 _REGION_WORDS = {"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
                  "middle", "upper", "lower", "greater"}
+_RUN_ON = re.compile(r"\s(?:[()\[\]]|[-–—]|at|v|vs\.?)(?=\s)|\s\d[\d./:-]*(?:st|nd|rd|th)?\b")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _EDGE_PUNCT = " \t\n.,;:!?\"“”‘’'()[]{}-—–"
 _TITLES = {
@@ -75,8 +78,25 @@ def country_name(text: str) -> str | None:
     return _countries().get(_LEADING.sub("", text).casefold().strip())
 
 
+@cache
+def _derived_demonyms() -> frozenset[str]:
+    """People's names made from country names by the usual endings (Rwanda -> Rwandan,
+    Pakistan -> Pakistani, Japan -> Japanese, Sweden -> Swede): a superset, harmless
+    since only words the model took for entities are looked up."""
+    out: set[str] = set()
+    for name in _countries():
+        if " " in name or len(name) < 4:
+            continue
+        stems = {name, name[:-1]} | ({name[:-2]} if name.endswith(("ia", "en", "ey")) else set())
+        for stem in stems:
+            for ending in ("n", "an", "ian", "i", "ese", "ish", "e", "ic"):
+                out.add(stem + ending)
+    return frozenset(out | {w + "s" for w in out})
+
+
 def is_demonym(text: str) -> bool:
-    return text.casefold() in _DEMONYMS
+    folded = text.casefold()
+    return folded in _DEMONYMS or (folded not in _countries() and folded in _derived_demonyms())
 
 
 @dataclass
@@ -118,6 +138,14 @@ def clean(text: str, span: SpacySpan, offset: int) -> Mention | None:
         end -= 1
     if end <= start or not any(c.isalpha() for c in text[start:end]):
         return None
+    # The model runs names into what follows them in tables and lists ("Gordon Durie
+    # 75th", "Olabisi Afolabi ( Nigeria", "BRITAIN - Gilts", "Yorkshire at Headingley").
+    if cut := _RUN_ON.search(text, start + 1, end):
+        end = cut.start()
+        while end > start and text[end - 1] in _EDGE_PUNCT:
+            end -= 1
+        if end <= start:
+            return None
     words = text[start:end].split()
     # Titles before a name are not part of it ("President Donald Trump").
     if span.label_ == "PERSON":
@@ -267,3 +295,19 @@ def to_extracted(groups: list[Group], text_length: int, title_end: int) -> list[
         )
         for s, g in scored
     ]
+
+
+def extract(text: str, parsed: list[tuple[Paragraph, Doc]], quotes: Quotes) -> list[ExtractedEntity]:
+    """The article's canonical entities, most salient first; the first line is its title
+    when more follow."""
+    title_end = parsed[0][0].end if len(parsed) > 1 else 0
+    mentions = []
+    for para, doc in parsed:
+        for ent in doc.ents:
+            if ent.label_ in KEPT_LABELS and (m := clean(text, ent, para.start)):
+                mentions.append(m)
+    mentions = add_surnames(text, mentions)
+    for m in mentions:
+        m.in_quote = quotes.containing(m.start, m.end) is not None
+    groups = group(mentions, title_end)
+    return to_extracted(groups, len(text), title_end)

@@ -1,14 +1,19 @@
-"""The source of an attribution as a person or organisation: names matched to entities,
-pronouns and descriptions resolved to the most recent compatible entity."""
+"""Sources: the words that name who is speaking, and the person or organisation they
+refer to (names matched to entities; pronouns, descriptions and bare surnames resolved
+to the most recent compatible entity)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+_NAME_LEFT = {"compound", "flat", "det", "amod", "poss", "nmod", "nummod"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 ORG_PRONOUNS = {"it"}
+# What such a description or title calls a person, so "the ambassador" finds Khazar Ibrahim.
 ROLE_NOUNS = {
     "ambassador", "spokesman", "spokeswoman", "spokesperson", "official", "minister", "president",
     "senator", "governor", "mayor", "secretary", "director", "chairman", "chairwoman", "leader",
@@ -17,8 +22,9 @@ ROLE_NOUNS = {
     "general", "commander", "officer", "premier", "chancellor", "king", "queen", "prince", "pope",
     "professor", "economist", "expert", "author", "founder", "ceo", "manager", "head", "adviser", "advisor",
     "aide", "strategist", "pollster", "activist", "campaigner", "prosecutor", "sheriff", "woman", "man",
+    "farmer", "father", "mother", "owner", "student", "teacher", "doctor", "nurse", "worker", "resident",
 }
-PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2}
+_PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,16 +38,71 @@ class EntityMention:
 
 @dataclass
 class Context:
-    """What a pronoun can refer to: people named as subjects of main clauses, and the
-    sources resolved so far (both as (position, entity), in text order)."""
+    """What a source's words can refer to, in text order: every entity mention, people
+    named as subjects of main clauses, and the sources resolved so far ((position, entity)
+    pairs)."""
 
     mentions: list[EntityMention]
     subjects: list[tuple[int, int]]
-    speakers: list[tuple[int, int]]
+    speakers: list[tuple[int, int]] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._starts = [m.start for m in self.mentions]
+
+    def before(self, pos: int) -> list[EntityMention]:
+        return self.mentions[:bisect.bisect_left(self._starts, pos)]
+
+
+def name_span(token: Token, offset: int) -> tuple[int, int]:
+    """The words that name a source: the head noun with its compounds, determiners and
+    modifiers; a name in apposition to a title wins ("the ambassador, Carlos Ribeiro")."""
+    if token.ent_type_ != "PERSON":
+        named = next((c for c in token.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+        if named is not None:
+            token = named
+    left = token
+    for child in token.lefts:
+        if child.dep_ in _NAME_LEFT:
+            left = min(left, child.left_edge, key=lambda t: t.i)
+            break
+    right = token
+    for child in token.rights:
+        if child.dep_ in ("flat", "compound") and child.i == right.i + 1:
+            right = child
+    # "a spokesman for the ministry": keep the prepositional phrase that says whose.
+    for child in token.rights:
+        if child.dep_ == "prep" and child.lower_ in ("for", "of", "at") and child.i == right.i + 1:
+            right = child.right_edge
+            break
+    while left.i < right.i and (left.is_punct or left.is_space):
+        left = left.doc[left.i + 1]
+    while right.i > left.i and (right.is_punct or right.is_space):
+        right = right.doc[right.i - 1]
+    return offset + left.idx, offset + right.idx + len(right)
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The verb's subject; a participle, infinitive or second verb takes its head's
+    ("…, arguing that", "declined to say"); a relative clause's is the noun it hangs on."""
+    current = verb
+    for _ in range(4):
+        for child in current.children:
+            if child.dep_ in SUBJECTS and not child.is_punct:
+                return child
+        if current.dep_ == "relcl":
+            return current.head
+        if current.dep_ == "pcomp" and current.head.dep_ == "prep":
+            current = current.head.head  # "responded … by saying …"
+        elif current.dep_ in ("advcl", "xcomp", "conj", "acl") and current.head is not current:
+            current = current.head
+        else:
+            return None
+    return None
 
 
 def resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str) -> int | None:
-    """The entity the source's words refer to, or None."""
+    """The entity the source's words refer to, or None; remembered as the latest speaker."""
     entity = _resolve(span, token, ctx, text)
     if entity is not None:
         ctx.speakers.append((span[0], entity))
@@ -49,34 +110,38 @@ def resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str)
 
 
 def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str) -> int | None:
-    mentions = ctx.mentions
     s, e = span
-    overlapping = [m for m in mentions if m.start < e and m.end > s and m.type in PRIORITY]
-    if overlapping:
-        return min(overlapping, key=lambda m: (PRIORITY[m.type], -(m.end - m.start))).entity
+    inside = [m for m in ctx.before(e) if m.end > s and m.type in _PRIORITY]
+    if inside:
+        return min(inside, key=lambda m: (_PRIORITY[m.type], -(m.end - m.start))).entity
     if token is None:
         return None
-    before = [m for m in mentions if m.end <= s and not m.in_quote]
+    before = [m for m in ctx.before(s) if not m.in_quote]
     word = token.lower_
     if word in PERSON_PRONOUNS:
         # The centre of attention: the latest person who spoke or was the subject of a
         # main clause, whichever came last; failing both, the latest person named.
-        types = {m.entity: m.type for m in mentions}
-        focus = [(p, e) for p, e in ctx.subjects + ctx.speakers if p < s and types.get(e) == "PERSON"]
+        types = {m.entity: m.type for m in ctx.mentions}
+        focus = [(p, ent) for p, ent in ctx.subjects + ctx.speakers if p < s and types.get(ent) == "PERSON"]
         if focus:
             return max(focus)[1]
         return _latest(before, {"PERSON"})
     if word in ORG_PRONOUNS:
         return _latest(before, {"ORG"})
-    if token.pos_ == "NOUN" and token.tag_ in ("NN", "NNP"):
+    if token.pos_ == "NOUN":
         lemma = token.lemma_.lower()
         # "the ambassador": the person introduced with that title.
-        for m in reversed(before):
-            if m.type == "PERSON" and lemma in text[max(0, m.start - 60):m.start].lower():
+        for m in reversed(before[-40:]):
+            if m.type == "PERSON" and lemma in text[max(0, m.start - 60):m.end + 40].lower():
                 return m.entity
-        if lemma in ROLE_NOUNS:
+        if lemma in ROLE_NOUNS and _is_definite(token):
             return _latest(before, {"PERSON"})
     return None
+
+
+def _is_definite(token: Token) -> bool:
+    """"the spokesman" refers back; "a spokesman" introduces someone new."""
+    return any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children)
 
 
 def _latest(mentions: list[EntityMention], types: set[str]) -> int | None:

@@ -1,13 +1,20 @@
-"""Character-level structure of an article: paragraphs and quotation-mark spans."""
+"""Character-level structure of an article: paragraphs, quotation marks and the spans
+they enclose, and the text as spaCy should read it."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
-# Opening mark -> the marks that may close it.
-_PAIRS = {"“": "”", "«": "»", "„": "“”", '"': '"'}
+# Marks that can only open, only close, or do either (straight quotes, and the doubled
+# apostrophes of text converted from typewriter style: ''like this'').
+_OPENING = {"“", "«", "„", "``"}
+_CLOSING = {"”", "»"}
+_EITHER = {'"', "''"}
+_MARK = re.compile(r"''|``|[“”«»„\"\n]")
 _PARAGRAPH = re.compile(r"[^\n]+")
+_CURLY = str.maketrans({"«": "“", "„": "“", "»": "”"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,52 +23,119 @@ class Paragraph:
     end: int
 
 
+@dataclass(frozen=True, slots=True)
+class Quotes:
+    """The quoted spans of a text (marks included, in order, never overlapping) and the
+    positions of the marks that open and close them."""
+
+    spans: list[tuple[int, int]]
+    opening: list[tuple[int, int]]  # (position, length) of each mark read as opening
+    closing: list[tuple[int, int]]
+
+    def containing(self, start: int, end: int | None = None) -> tuple[int, int] | None:
+        """The quoted span that holds [start, end), if any."""
+        end = start + 1 if end is None else end
+        i = bisect.bisect_right(self.spans, (start, 1 << 62)) - 1
+        if i >= 0 and self.spans[i][0] <= start and end <= self.spans[i][1]:
+            return self.spans[i]
+        return None
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        i = max(0, bisect.bisect_right(self.spans, (start, 1 << 62)) - 1)
+        out = []
+        while i < len(self.spans) and self.spans[i][0] < end:
+            if self.spans[i][1] > start:
+                out.append(self.spans[i])
+            i += 1
+        return out
+
+
 def paragraphs(text: str) -> list[Paragraph]:
-    """Non-empty lines: news text puts one paragraph a line, and nothing runs across one
-    except a quotation, which `quoted_spans` joins."""
+    """Non-empty lines: news text puts one paragraph a line, and nothing but a quotation
+    runs across one (headlines, datelines and captions stand on lines of their own)."""
     return [Paragraph(m.start(), m.end()) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
 
 
-def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of double-quoted material, marks included.
+def _can_open(text: str, pos: int, mark: str) -> bool:
+    if mark in _OPENING:
+        return True
+    if mark not in _EITHER:
+        return False
+    # A straight mark right after a word closes or measures something (5'11"), it does not open.
+    return pos == 0 or not text[pos - 1].isalnum()
+
+
+def _same_style(opener: str, mark: str) -> bool:
+    if mark in ("''", "``"):
+        return opener in ("''", "``")
+    if mark == '"':
+        return opener[0] == '"'
+    return mark in "“«„" and opener[0] in "“«„"
+
+
+def find_quotes(text: str) -> Quotes:
+    """Quoted material, marks included.
 
     A paragraph that ends inside a quotation and a next paragraph that opens with a mark
-    continue the same quotation (the convention for quotes over several paragraphs). A
-    quotation never closed ends with its paragraph."""
+    continue the same quotation (the convention for quotes over several paragraphs); a
+    quotation never closed ends with its paragraph. Single quotes are left alone: they
+    nest inside double ones, and ’ is also the apostrophe."""
     spans: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        closers = _PAIRS.get(ch)
-        # A straight " only opens where a word can start (not after a letter: 5'11" …).
-        if closers is None or (ch == '"' and i > 0 and text[i - 1].isalnum()):
-            i += 1
+    opening: list[tuple[int, int]] = []
+    closing: list[tuple[int, int]] = []
+    marks = [(m.start(), m.group()) for m in _MARK.finditer(text)]
+    start: int | None = None
+    k = 0
+    while k < len(marks):
+        pos, mark = marks[k]
+        k += 1
+        if start is None:
+            if mark != "\n" and _can_open(text, pos, mark):
+                start = pos
+                opening.append((pos, len(mark)))
             continue
-        start, j = i, i + 1
-        while j < n:
-            c = text[j]
-            if c in closers and not (c == '"' and j + 1 < n and text[j + 1].isalnum() and not text[j - 1] in ",.!?"):
-                spans.append((start, j + 1))
-                break
-            if c == "\n":
-                k = j
-                while k < n and text[k] in "\n \t":
-                    k += 1
-                if k < n and text[k] == ch:  # the next paragraph reopens: same quotation
-                    j = k + 1
-                    continue
-                spans.append((start, j))  # never closed: ends with its paragraph
-                break
-            j += 1
-        else:
-            spans.append((start, n))
-        i = spans[-1][1] if spans and spans[-1][0] == start else j + 1
-    return spans
+        if mark == "\n":
+            # Skip blank lines; the quotation goes on if the next paragraph reopens.
+            j = pos
+            while j < len(text) and text[j] in "\n \t\r":
+                j += 1
+            while k < len(marks) and marks[k][0] < j:
+                k += 1
+            # The reopening mark must be of the opener's style: a straight " left open
+            # is a stray mark, not the start of a quotation that a “ continues.
+            if k < len(marks) and marks[k][0] == j and _same_style(text[start:start + 2], marks[k][1]):
+                opening.append((j, len(marks[k][1])))
+                k += 1
+                continue
+            spans.append((start, pos))
+            start = None
+            continue
+        if mark in _CLOSING or mark in _EITHER:
+            spans.append((start, pos + len(mark)))
+            closing.append((pos, len(mark)))
+            start = None
+        elif mark in _OPENING:
+            # A new opening mark inside an open quotation: the first was never closed.
+            spans.append((start, pos))
+            start = pos
+            opening.append((pos, len(mark)))
+    if start is not None:
+        spans.append((start, len(text)))
+    spans = [(s, e) for s, e in spans if e - s > 1]
+    return Quotes(spans, opening, closing)
 
 
-def strip_span(text: str, start: int, end: int, chars: str = " \t\n") -> tuple[int, int]:
-    while start < end and text[start] in chars:
-        start += 1
-    while end > start and text[end - 1] in chars:
-        end -= 1
-    return start, end
+def for_parsing(text: str, quotes: Quotes) -> str:
+    """The text as spaCy reads it best: every opening mark as “ and every closing one as ”
+    (the small model tags « » as words, and cannot tell an opening " from a closing one).
+    The same length as `text`, so offsets into one are offsets into the other."""
+    chars = list(text)
+    for pos, length in quotes.opening:
+        chars[pos:pos + length] = ["“"] + [" "] * (length - 1)
+    for pos, length in quotes.closing:
+        chars[pos:pos + length] = [" "] * (length - 1) + ["”"]
+    return "".join(chars).translate(_CURLY)
+
+
+def word_count(text: str, start: int, end: int) -> int:
+    return len(text[start:end].split())

@@ -1,0 +1,182 @@
+"""Quotations no reporting verb's clause claimed: their cue and source found next to them
+(“…,” he said / He said: “…” / “…” — Name), a continued turn of the last speaker, or no
+source at all; short quoted phrases with none of these are titles or scare quotes."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from spacy.tokens import Doc
+
+from app.nlp.attribution import Attribution
+from app.nlp.reported import REPORTING
+from app.nlp.speakers import name_span, subject_of
+from app.nlp.text import Paragraph, Quotes, word_count
+
+# Fewer quoted words than this, with no cue, are a title or scare quotes, not speech...
+_MIN_QUOTE_WORDS = 5
+# ...and a quotation this long with no source anywhere near is still speech, unattributed.
+_MIN_UNATTRIBUTED_WORDS = 6
+# How far (in characters) a cue may stand from the quotation it introduces or follows.
+_CUE_AFTER = 60
+_CUE_BEFORE = 80
+# Words of narration allowed between two quotations of one turn besides the attribution.
+_TURN_GAP_WORDS = 6
+_SENTENCE_END = re.compile(r"[.!?][”\"']?\s+[“\"]?[A-Z]|\n")
+_DASH_SOURCE = re.compile(r"[ \t]*[—―–-]{1,2}[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})")
+
+
+def _ends_speech(text: str, q: tuple[int, int]) -> bool:
+    """A quotation that ends a clause inside its marks (“We won,” / “Yes.”) is speech."""
+    inner = text[q[0]:q[1]].rstrip("”\"»’' ")
+    return inner.endswith((",", ".", "!", "?", "…"))
+
+
+def cue_near(q: tuple[int, int], doc: Doc, offset: int, text: str, quotes: Quotes) -> Attribution | None:
+    """The reporting verb right after a quotation (“…,” he said; “…,” said Smith) or right
+    before it (He said: “…” / Smith added, “…”), with its subject."""
+    for token in doc:
+        at = offset + token.idx
+        if at > q[1] + _CUE_AFTER:
+            break
+        if at < q[0] - _CUE_BEFORE or token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in REPORTING:
+            continue
+        if quotes.containing(at):
+            continue
+        between_after = text[q[1]:at]
+        after = q[1] <= at and not any(c in between_after for c in ".!?\n“”\"")
+        between_before = text[at + len(token):q[0]]
+        before = at < q[0] and between_before.rstrip().endswith((":", ",")) and "\n" not in between_before.rstrip()
+        if not (after or before):
+            continue
+        subject = subject_of(token)
+        if subject is None or subject.is_punct:
+            continue
+        speaker = name_span(subject, offset)
+        if quotes.containing(speaker[0]):
+            continue
+        return Attribution(q[0], q[1], at, at + len(token), speaker, subject, kind="direct")
+    return None
+
+
+def _has_sentence_break(text: str, start: int, end: int) -> bool:
+    """A sentence ends between start and end: a stop before a capital, unless the stop
+    closes a title or initial ("Rep. Elijah Cummings", "Mr. Clarke", "John G. Roberts")."""
+    for m in _SENTENCE_END.finditer(text, start, end):
+        if m.group() == "\n":
+            return True
+        word = text[max(start, m.start() - 5):m.start()].split()[-1:] or [""]
+        if not (word[0][:1].isupper() and len(word[0]) <= 4):
+            return True
+    return False
+
+
+def _dash_source(q: tuple[int, int], text: str) -> Attribution | None:
+    """“…” — Pamela Padilla: a name after a dash, the way reader comments and epigraphs
+    are signed."""
+    m = _DASH_SOURCE.match(text, q[1])
+    if m is None:
+        return None
+    rest = text[m.end():m.end() + 2]
+    if rest and rest[0] not in "\n,.;":
+        return None
+    return Attribution(q[0], q[1], None, None, m.span(1), None, kind="direct")
+
+
+def _continued_turn(q: tuple[int, int], previous: Attribution | None, text: str) -> Attribution | None:
+    """A quotation that follows the last speaker's with only the attribution between them
+    (“…,” he said. “…”) continues that speaker's turn, even into the next paragraph."""
+    if previous is None or previous.speaker is None or previous.kind not in ("direct", "mixed"):
+        return None
+    gap_start, gap_end = previous.end, q[0]
+    if gap_end - gap_start > 300:
+        return None
+    pieces = [previous.speaker] + ([previous.cue] if previous.cue else [])
+    inside = [p for p in pieces if gap_start <= p[0] and p[1] <= gap_end]
+    if inside and not _has_sentence_break(text, gap_start, max(gap_start, gap_end - 3)):
+        # Only the attribution's own sentence stands between the two, however long the
+        # description of its source ("said Len Burman, head of the Tax Policy Center.").
+        words = 0
+    elif inside:
+        # Cut out the attribution itself, with what stands between its source and cue.
+        cut_start, cut_end = min(p[0] for p in inside), max(p[1] for p in inside)
+        words = word_count(text, gap_start, cut_start) + word_count(text, cut_end, gap_end)
+    else:
+        words = word_count(text, gap_start, gap_end)
+    if words > _TURN_GAP_WORDS or text.count("\n", gap_start, gap_end) > 2:
+        return None
+    if "\n" in text[gap_start:gap_end] and words > 0:
+        return None  # a new paragraph of narration: no longer the same turn
+    return Attribution(q[0], q[1], previous.cue_start, previous.cue_end, previous.speaker,
+                       previous.speaker_token, kind="direct")
+
+
+def attribute(quotes: Quotes, found: list[Attribution], parsed: list[tuple[Paragraph, Doc]], text: str,
+              body_end: int) -> list[Attribution]:
+    """Attributions for the quotations the verbs' clauses did not take, in text order."""
+    starts = [p.start for p, _ in parsed]
+    claimed = sorted((a.start, a.end) for a in found)
+    added: list[Attribution] = []
+    by_end = sorted(found, key=lambda a: a.end)
+    ends = [a.end for a in by_end]
+    last_added: Attribution | None = None
+    for q in quotes.spans:
+        if q[0] >= body_end:
+            break
+        i = bisect.bisect_right(claimed, (q[0], 1 << 62)) - 1
+        if any(s <= q[0] and q[1] <= e for s, e in claimed[max(0, i - 3):i + 1]):
+            continue
+        is_speech = word_count(text, *q) >= _MIN_QUOTE_WORDS or _ends_speech(text, q)
+        if not is_speech:
+            continue
+        att = _cue_for(q, parsed, starts, text, quotes) or _dash_source(q, text)
+        if att is None:
+            j = bisect.bisect_right(ends, q[0])
+            previous = by_end[j - 1] if j else None
+            if last_added is not None and (previous is None or last_added.end > previous.end):
+                previous = last_added
+            att = _continued_turn(q, previous, text)
+        if att is None and word_count(text, *q) >= _MIN_UNATTRIBUTED_WORDS and _ends_speech(text, q):
+            att = Attribution(q[0], q[1], None, None, None, None, kind="direct")
+        if att is not None:
+            added.append(att)
+            last_added = att
+    return added
+
+
+def _cue_for(q: tuple[int, int], parsed: list[tuple[Paragraph, Doc]], starts: list[int], text: str,
+             quotes: Quotes) -> Attribution | None:
+    """A cue in the paragraph the quotation ends in, or at the end of the paragraph before
+    the one it opens when that paragraph ends with a colon."""
+    candidates = []
+    k = bisect.bisect_right(starts, q[1] - 1) - 1
+    if k >= 0:
+        candidates.append(parsed[k])
+    k0 = bisect.bisect_right(starts, q[0]) - 1
+    if k0 >= 1 and parsed[k0][0].start == q[0]:
+        para, doc = parsed[k0 - 1]
+        if text[para.start:para.end].rstrip().endswith(":"):
+            candidates.append((para, doc))
+    for para, doc in candidates:
+        att = cue_near(q, doc, para.start, text, quotes)
+        if att is not None:
+            return att
+    return None
+
+
+def merge_split(found: list[Attribution], text: str) -> list[Attribution]:
+    """“We will,” she said, “win.” is one attribution whose content runs across its cue
+    (a quotation split mid-sentence); “…,” she said. “…” stays two."""
+    out: list[Attribution] = []
+    for att in found:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.kind == att.kind == "direct" and prev.speaker == att.speaker
+                and prev.cue_start is not None and prev.end <= prev.cue_start and prev.cue == att.cue
+                and text[prev.start:prev.end].rstrip("”\"»' ").endswith(",")
+                and "\n" not in text[prev.end:att.start]
+                and text[prev.end:att.start].rstrip().endswith(",")):
+            prev.end = att.end
+            continue
+        out.append(att)
+    return out

@@ -1,0 +1,170 @@
+"""Reported speech found from its cue: a reporting verb with its content clause ("X said
+Y", "Y, X said"), stances with a phrase for content ("vowed to …", "called for …",
+"described X as Y"), and "according to X"."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from app.nlp.attribution import Attribution
+from app.nlp.speakers import name_span, subject_of
+from app.nlp.text import Quotes, word_count
+
+REPORTING = {
+    "say", "tell", "add", "argue", "warn", "claim", "note", "explain", "insist", "state", "announce",
+    "suggest", "believe", "think", "report", "write", "acknowledge", "admit", "deny", "predict", "contend",
+    "assert", "maintain", "stress", "emphasize", "emphasise", "recall", "complain", "promise", "vow", "urge",
+    "indicate", "reveal", "confirm", "concede", "declare", "testify", "tweet", "post", "reply", "respond",
+    "answer", "ask", "conclude", "allege", "estimate", "hope", "fear", "expect", "know", "agree", "show",
+    "find", "caution", "observe", "remark", "counter", "mention", "charge", "worry", "feel", "signal",
+    "propose", "demand", "question", "wonder", "recommend", "boast", "brag", "joke", "quip",
+    "continue", "point", "assure", "reiterate", "imply", "hint", "speculate", "guess", "doubt", "recognize",
+    "understand", "learn", "see", "figure", "comment", "opine", "lament", "threaten", "pledge", "advise",
+    "inform", "remind", "notify", "concur", "disclose", "acknowledge", "contend", "blame", "accuse",
+    "reckon", "suspect", "assume", "convince", "persuade", "decide", "determine", "rule", "testify",
+    "swear", "guarantee", "bet", "posit", "theorize", "surmise", "realize", "realise", "notice", "hear",
+    "read", "explain", "describe", "proclaim", "shout", "yell", "scream", "whisper", "muse", "repeat",
+}
+# Verbs that introduce a quotation after a colon, with no clause of their own.
+SPEECH = {"say", "tell", "add", "continue", "write", "tweet", "explain", "ask", "reply", "respond",
+          "declare", "state", "note", "argue", "warn", "answer", "insist", "post", "remark"}
+# Stances with an infinitive: "vowed to ban …", "wants voters to know …".
+INFINITIVE = {
+    "promise", "vow", "pledge", "plan", "want", "agree", "refuse", "decline", "threaten", "hope",
+    "intend", "propose", "urge", "ask", "call", "tell", "seek", "offer", "expect", "aim", "push",
+    "encourage", "warn", "demand", "vote", "need", "prefer", "wish", "like", "love", "hate",
+}
+# Talk about something: the topic is what is attributed ("talked about …", "called for …").
+TOPIC = {
+    "talk": {"about", "of"}, "speak": {"about", "of", "on"}, "write": {"about", "of", "on"},
+    "comment": {"on"}, "complain": {"about", "of"}, "ask": {"about"}, "call": {"for"},
+    "argue": {"for", "against", "about"}, "warn": {"about", "of", "against"}, "testify": {"about", "on"},
+    "campaign": {"for", "against", "on"}, "rail": {"against"}, "joke": {"about"}, "boast": {"about", "of"},
+    "tweet": {"about"}, "worry": {"about"}, "care": {"about"}, "think": {"about", "of"},
+    "push": {"for"}, "advocate": {"for"}, "lobby": {"for", "against"}, "press": {"for"},
+    "focus": {"on"}, "insist": {"on"}, "hint": {"at"}, "allude": {"to"},
+    "refer": {"to"}, "vote": {"for", "against"}, "rally": {"against"},
+    "apologize": {"for"}, "criticize": {"for"}, "praise": {"for"}, "accuse": {"of"},
+}
+# Stances toward something named: "criticized the president's foreign policy".
+OBJECT = {
+    "criticize", "criticise", "attack", "praise", "blast", "slam", "denounce", "condemn", "cite",
+    "mention", "describe", "call", "propose", "support", "endorse", "back", "announce", "defend",
+    "reject", "dismiss", "question", "accuse", "blame", "welcome", "applaud", "deny", "acknowledge",
+    "recommend", "oppose", "favor", "favour", "predict", "promise", "demand", "urge", "discuss",
+    "decry", "lament", "mock", "label", "dub", "brand", "characterize", "portray", "hail", "tout",
+    "want", "need", "prefer", "fear", "expect", "estimate", "reveal", "confirm", "report",
+}
+CUES = REPORTING | INFINITIVE | set(TOPIC) | OBJECT
+# Content shorter than this is a fragment the parse broke off, not something said.
+_MIN_CONTENT_WORDS = 2
+
+
+def _content_span(first: Token, offset: int, last: Token | None = None) -> tuple[int, int]:
+    """The words from `first`'s subtree to `last`'s, without edge punctuation (a closing
+    quotation mark stays: it belongs to the quotation)."""
+    start = first.left_edge
+    while start.i < first.i and (start.is_punct and start.text not in "“\"«") or start.is_space:
+        start = start.doc[start.i + 1]
+    end = (last or first).right_edge
+    while end.i > start.i and ((end.is_punct and end.text not in "”\"’»") or end.is_space):
+        end = end.doc[end.i - 1]
+    return offset + start.idx, offset + end.idx + len(end)
+
+
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribution]:
+    found: list[Attribution] = []
+    for token in doc:
+        lemma = _lemma(token)
+        if token.pos_ not in ("VERB", "AUX") or lemma not in CUES:
+            continue
+        if quotes.containing(offset + token.idx):
+            continue  # speech reported inside a quotation belongs to the quoted speaker
+        content: Token | None = None
+        if lemma in REPORTING:
+            content = next((c for c in token.children if c.dep_ == "ccomp"), None)
+        if content is None and lemma in SPEECH:
+            # "X said: “…”" — the quotation after a colon, not parsed as a clause.
+            content = next((c for c in token.rights if c.dep_ in ("dobj", "parataxis", "npadvmod", "attr")), None)
+            if content is not None and not quotes.overlapping(offset + content.left_edge.idx,
+                                                              offset + content.right_edge.idx + 1):
+                content = None  # "told more jokes": an object, not something said
+        last = None
+        parenthetical = False
+        if content is None and lemma in REPORTING and token.dep_ == "parataxis" and token.head.i > token.i:
+            # "The museum, Mr. Obama said, would make …": the sentence around the aside.
+            content, parenthetical = token.head, True
+        if content is None:
+            content, last = _phrase_content(token)
+        if content is None:
+            continue
+        start, end = _content_span(content, offset, last)
+        if not parenthetical and content.i < token.i and start <= offset + token.idx < end:
+            continue
+        if word_count(text, start, end) < _MIN_CONTENT_WORDS:
+            continue
+        subject = subject_of(token)
+        speaker = name_span(subject, offset) if subject is not None else None
+        if speaker and quotes.containing(speaker[0]):
+            continue
+        found.append(Attribution(start, end, offset + token.idx, offset + token.idx + len(token),
+                                 speaker, subject))
+    found.extend(_according_to(doc, offset, quotes))
+    return found
+
+
+def _phrase_content(verb: Token) -> tuple[Token | None, Token | None]:
+    """Content that is not a clause: an infinitive, a topic, or a named object."""
+    lemma = _lemma(verb)
+    children = list(verb.children)
+    obj = next((c for c in children if c.dep_ == "dobj"), None)
+    if lemma in INFINITIVE:
+        xcomp = next((c for c in children if c.dep_ == "xcomp" and c.i > verb.i), None)
+        if xcomp is not None:
+            return (obj if obj is not None and obj.i < xcomp.i else xcomp), xcomp
+    if lemma in TOPIC:
+        for prep in children:
+            if prep.dep_ == "prep" and prep.lower_ in TOPIC[lemma] and prep.i > verb.i:
+                pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+                if pobj is not None:
+                    first = obj if obj is not None and obj.i < prep.i and lemma in OBJECT else pobj
+                    return first, pobj
+    if lemma in OBJECT and obj is not None and obj.i > verb.i:
+        # "described X as Y", "called X Y", "accused X of Y": the object with its complement.
+        tail = obj
+        for c in children:
+            if c.i > obj.i and (c.dep_ in ("oprd", "xcomp") or (c.dep_ == "prep" and c.lower_ in ("as", "of", "for"))):
+                tail = c
+        return obj, tail
+    return None, None
+
+
+def _according_to(doc: Doc, offset: int, quotes: Quotes) -> list[Attribution]:
+    found = []
+    for token in doc:
+        if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
+            continue
+        if quotes.containing(offset + token.idx):
+            continue
+        to = doc[token.i + 1]
+        source = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if source is None:
+            continue
+        sent = token.sent
+        phrase_start, phrase_end = token.i, source.right_edge.i + 1
+        # The rest of the sentence is what the source says, on whichever side it stands.
+        before = [t for t in sent if t.i < phrase_start and not t.is_punct and not t.is_space]
+        after = [t for t in sent if t.i >= phrase_end and not ((t.is_punct and t.text not in "”\"") or t.is_space)]
+        side = after if len(after) >= len(before) else before
+        if len(side) < _MIN_CONTENT_WORDS:
+            continue
+        found.append(Attribution(
+            offset + side[0].idx, offset + side[-1].idx + len(side[-1]),
+            offset + token.idx, offset + to.idx + len(to),
+            name_span(source, offset), source,
+        ))
+    return found

@@ -1,0 +1,117 @@
+"""Canonical entities: cleaned mentions, merged aliases, corrected types, salience."""
+
+from __future__ import annotations
+
+from app.nlp.pipeline import Extractor
+
+from extraction_checks import assert_offsets, entity_named
+
+
+def test_possessive_and_leading_the_are_not_part_of_names(nlp_extractor: Extractor) -> None:
+    text = "The United Nations’ envoy met Germany's chancellor and the European Commission's staff in Brussels."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    for entity in result.entities:
+        assert not entity.name.lower().startswith("the "), entity.name
+        for m in entity.mentions:
+            assert not m.text.endswith(("'s", "’s", "’", "'")), m
+            assert not m.text.lower().startswith("the "), m
+    assert entity_named(result, "Germany").type == "GPE"
+
+
+def test_country_aliases_are_one_entity(nlp_extractor: Extractor) -> None:
+    text = (
+        "US officials arrived in Paris on Monday.\n"
+        "The United States wants a new trade deal, and the U.S. delegation is large."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    us = entity_named(result, "United States")
+    assert us.type == "GPE"
+    forms = {m.text for m in us.mentions}
+    assert {"US", "U.S."} <= forms
+    assert any("United States" in f for f in forms)
+
+
+def test_surname_joins_the_full_name(nlp_extractor: Extractor) -> None:
+    text = (
+        "Prime Minister Keir Starmer spoke in London on Monday.\n"
+        "Starmer said the economy would recover, and Starmer's aides agreed."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    person = entity_named(result, "Keir Starmer")
+    assert person.type == "PERSON"
+    assert sum(m.text == "Starmer" for m in person.mentions) == 2
+    assert not [e for e in result.entities if e.name == "Starmer"]
+
+
+def test_countries_are_places_and_demonyms_are_norp(nlp_extractor: Extractor) -> None:
+    text = (
+        "Azerbaijan and Armenia signed the declaration.\n"
+        "Azerbaijani officials said Armenia would open the border, and Azerbaijan agreed."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    assert entity_named(result, "Azerbaijan").type == "GPE"
+    assert entity_named(result, "Armenia").type == "GPE"
+    assert entity_named(result, "Azerbaijani").type == "NORP"
+
+
+def test_nothing_crosses_a_newline(nlp_extractor: Extractor) -> None:
+    text = "Peace talks between the two countries\nArmenia\nAzerbaijan\nBoth sides welcomed the deal."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    for entity in result.entities:
+        for m in entity.mentions:
+            assert "\n" not in m.text, m
+    names = {e.name for e in result.entities}
+    assert "Armenia" in names and "Azerbaijan" in names
+
+
+def test_salience_ranks_the_central_entity_first(nlp_extractor: Extractor) -> None:
+    text = (
+        "Kenya signs new trade pact\n"
+        "Kenya signed a trade agreement with Japan on Monday. Kenya expects exports to grow, "
+        "and officials in Kenya said more deals would follow. A delegation from Peru attended."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    for e in result.entities:
+        assert 0.0 <= e.salience <= 1.0
+    kenya = entity_named(result, "Kenya")
+    assert kenya.salience == max(e.salience for e in result.entities)
+    assert kenya.salience > entity_named(result, "Peru").salience
+
+
+def test_capitalised_headline_and_dateline_do_not_break_extraction(nlp_extractor: Extractor) -> None:
+    text = (
+        "OIL PRICES FALL AS TALKS STALL\n"
+        "BAKU, Nov 26 (Reuters) - Oil prices fell on Tuesday, traders said, "
+        "after talks in Vienna ended without a deal.\n"
+        "Photo: A tanker near the port of Baku. REUTERS/Staff"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    names = {e.name for e in result.entities}
+    assert "Baku" in names and "Vienna" in names
+    assert not [n for n in names if "\n" in n]
+
+
+def test_names_are_cut_where_a_table_runs_on(nlp_extractor: Extractor) -> None:
+    text = "Scotland : Jim Leighton , Stuart McCall ( Gordon Durie 75th ) , Gary McAllister .\n"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    for e in result.entities:
+        for m in e.mentions:
+            assert "(" not in m.text and "75th" not in m.text, m
+
+
+def test_demonyms_derived_from_country_names_are_norp(nlp_extractor: Extractor) -> None:
+    text = "A Rwandan refugee group and Pakistani officials met in Geneva."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    for e in result.entities:
+        if e.name in ("Rwandan", "Pakistani"):
+            assert e.type == "NORP", e
+    assert not [e for e in result.entities if e.name in ("Rwandan", "Pakistani") and e.type != "NORP"]
