@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Table,
     Text,
 )
 from sqlmodel import Field, SQLModel
@@ -147,3 +148,12 @@ class Quote(SQLModel, table=True):
     cue_text: str | None = Field(default=None, sa_column=Column(Text))
     cue_start: int | None = None
     cue_end: int | None = None
+
+
+# The tables as SQLAlchemy Core sees them, for the lean queries and bulk writes.
+article_table: Table = Article.__table__  # type: ignore[attr-defined]
+author_table: Table = ArticleAuthor.__table__  # type: ignore[attr-defined]
+entity_table: Table = Entity.__table__  # type: ignore[attr-defined]
+article_entity_table: Table = ArticleEntity.__table__  # type: ignore[attr-defined]
+mention_table: Table = Mention.__table__  # type: ignore[attr-defined]
+quote_table: Table = Quote.__table__  # type: ignore[attr-defined]

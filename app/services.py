@@ -21,17 +21,15 @@ from sqlalchemy.exc import IntegrityError
 from app.db import writer
 from app.errors import AppError, ExtractionFailed
 from app.intake import NewArticle
-from app.models import Article, ArticleAuthor, ArticleEntity, Entity, Mention, Quote
+from app.models import article_entity_table as article_entity_t
+from app.models import article_table as article_t
+from app.models import author_table as author_t
+from app.models import entity_table as entity_t
+from app.models import mention_table as mention_t
+from app.models import quote_table as quote_t
 from app.nlp.pipeline import Extractor
 from app.nlp.types import ExtractedEntity, Extraction
 from app.observability import ARTICLES_INGESTED, EXTRACTION_SECONDS
-
-article_t = Article.__table__
-author_t = ArticleAuthor.__table__
-entity_t = Entity.__table__
-article_entity_t = ArticleEntity.__table__
-mention_t = Mention.__table__
-quote_t = Quote.__table__
 
 MAX_ALIASES = 50
 log = logging.getLogger("newsdesk")
