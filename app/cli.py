@@ -7,7 +7,7 @@ import dataclasses
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.config import get_settings
@@ -42,7 +42,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return evaluation.main(rest)
     if rest:
         parser.error(f"unrecognised arguments: {' '.join(rest)}")
-    return {"serve": _serve, "migrate": _migrate, "ingest": _ingest, "extract": _extract}[args.command](args)
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "serve": _serve, "migrate": _migrate, "ingest": _ingest, "extract": _extract,
+    }
+    return commands[args.command](args)
 
 
 def _migrate(_args: argparse.Namespace | None = None) -> int:
