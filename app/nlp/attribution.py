@@ -30,7 +30,7 @@ class Attribution:
         return self.cue_start, self.cue_end
 
 
-def classify(att: Attribution, quotes: Quotes) -> None:
+def classify(att: Attribution, quotes: Quotes, text: str) -> None:
     """direct when the content is a quotation, mixed when it holds one, indirect otherwise;
     a content that cuts a quotation is widened to take all of it."""
     inside = quotes.overlapping(att.start, att.end)
@@ -39,7 +39,14 @@ def classify(att: Attribution, quotes: Quotes) -> None:
         return
     covered = sum(min(q[1], att.end) - max(q[0], att.start) for q in inside)
     if len(inside) == 1 and covered >= _DIRECT_COVER * (att.end - att.start):
-        att.start, att.end = inside[0]
+        q_start, q_end = inside[0]
+        if att.start < q_start and any(c.isalpha() for c in text[att.start:q_start]):
+            # "said that “…”": the words that introduce the quotation belong to the
+            # content, which mixes them with the quotation.
+            att.end = max(att.end, q_end)
+            att.kind = "mixed"
+            return
+        att.start, att.end = q_start, q_end
         att.kind = "direct"
         return
     cue = att.cue

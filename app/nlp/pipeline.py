@@ -8,6 +8,7 @@ Every paragraph is parsed on its own, so no entity or sentence runs across a lin
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -16,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from app.nlp import entities, quotes, reported, speakers
+from app.nlp import entities, labelled, quotes, reported, speakers
 from app.nlp.attribution import Attribution, classify
 from app.nlp.text import Paragraph, Quotes, find_quotes, for_parsing, paragraphs
 from app.nlp.types import ExtractedEntity, ExtractedQuote, Extraction, Span, Speaker
@@ -89,9 +90,12 @@ def _attributions(text: str, parsed: list[tuple[Paragraph, Doc]], found: Quotes,
     for para, doc in parsed:
         if para.start < body_end:
             atts.extend(reported.from_verbs(doc, para.start, found, text))
+            label = labelled.from_label(doc, para.start, found, text, headline=para is parsed[0][0])
+            if label is not None:
+                atts.append(label)
     for att in atts:
-        classify(att, found)
-    atts = _unique(atts)
+        classify(att, found, text)
+    atts = _outermost(_unique(atts))
     atts.extend(quotes.attribute(found, atts, parsed, text, body_end))
     atts.sort(key=lambda a: (a.start, a.end))
     return quotes.merge_split(atts, text)
@@ -105,6 +109,22 @@ def _unique(atts: list[Attribution]) -> list[Attribution]:
         if key not in seen or (seen[key].speaker is None and att.speaker is not None):
             seen[key] = att
     return list(seen.values())
+
+
+def _outermost(atts: list[Attribution]) -> list[Attribution]:
+    """Reported speech nested in another's content ("She said he thinks X", "He said
+    allies wanted to know if the U.S. is “still in the game”") is part of what the outer
+    source says, not a separate claim: only the outer one is kept."""
+    contents = sorted((a.start, a.end) for a in atts)
+    out = []
+    for att in atts:
+        cue = att.cue
+        nested = cue is not None and any(
+            s <= cue[0] and att.end <= e and (s, e) != (att.start, att.end)
+            for s, e in contents[:bisect.bisect_right(contents, (cue[0], 1 << 62))])
+        if not nested:
+            out.append(att)
+    return out
 
 
 def _main_subjects(parsed: list[tuple[Paragraph, Doc]], located: list[speakers.EntityMention]) -> list[tuple[int, int]]:

@@ -23,6 +23,8 @@ _CUE_AFTER = 60
 _CUE_BEFORE = 80
 # Words of narration allowed between two quotations of one turn besides the attribution.
 _TURN_GAP_WORDS = 6
+# How many tokens after a quotation its source and verb may take ("Gov. Mark Dayton went").
+_FOLLOWING_TOKENS = 6
 _SENTENCE_END = re.compile(r"[.!?][”\"']?\s+[“\"]?[A-Z]|\n")
 _DASH_SOURCE = re.compile(r"[ \t]*[—―–-]{1,2}[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})")
 
@@ -45,19 +47,66 @@ def cue_near(q: tuple[int, int], doc: Doc, offset: int, text: str, quotes: Quote
         if quotes.containing(at):
             continue
         between_after = text[q[1]:at]
-        after = q[1] <= at and not any(c in between_after for c in ".!?\n“”\"")
+        # A stop between them ends the sentence, unless it closes a title or initial
+        # (“…,” Rep. Elijah E. Cummings said).
+        after = (q[1] <= at and not any(c in between_after for c in "!?\n“”\"")
+                 and ("." not in between_after or not _has_sentence_break(text, q[1], at + 1)))
         between_before = text[at + len(token):q[0]]
         before = at < q[0] and between_before.rstrip().endswith((":", ",")) and "\n" not in between_before.rstrip()
         if not (after or before):
             continue
-        subject = subject_of(token)
+        subject = subject_of(token, skip=lambda t: quotes.containing(offset + t.idx) is not None)
         if subject is None or subject.is_punct:
             continue
         speaker = name_span(subject, offset)
         if quotes.containing(speaker[0]):
             continue
         return Attribution(q[0], q[1], at, at + len(token), speaker, subject, kind="direct")
-    return None
+    return _verb_introducing(q, doc, offset, text, quotes) or _verb_following(q, doc, offset, text, quotes)
+
+
+def _verb_introducing(q: tuple[int, int], doc: Doc, offset: int, text: str, quotes: Quotes) -> Attribution | None:
+    """Any verb that introduces a quotation after a comma or colon ("Hillary shot back,
+    “…”", "The senator fired off a tweet: “…”"), when no reporting verb stands by it: the
+    words right before the quotation are its subject's."""
+    last = None
+    for token in doc:
+        if offset + token.idx >= q[0]:
+            break
+        last = token
+    if last is None or last.text not in (",", ":") or last.i == 0 or text[offset + last.idx + 1:q[0]].strip():
+        return None
+    verb = last.doc[last.i - 1]
+    while verb.dep_ in ("prt", "advmod", "dobj", "npadvmod") and verb.head.i < verb.i:
+        verb = verb.head
+    if verb.pos_ != "VERB" or quotes.containing(offset + verb.idx):
+        return None
+    subject = subject_of(verb)
+    if subject is None or subject.is_punct or subject.i > verb.i:
+        return None
+    speaker = name_span(subject, offset)
+    if quotes.containing(speaker[0]):
+        return None
+    at = offset + verb.idx
+    return Attribution(q[0], q[1], at, at + len(verb), speaker, subject, kind="direct")
+
+
+def _verb_following(q: tuple[int, int], doc: Doc, offset: int, text: str, quotes: Quotes) -> Attribution | None:
+    """Any verb whose subject stands right after a quotation that ends on a comma, "?" or
+    "!" inside its marks (“…,” Trump went on / “…!” beamed Donald Hartley): that
+    punctuation leaves the sentence open for its attribution."""
+    if not text[q[0]:q[1]].rstrip("”\"»’' ").endswith((",", "?", "!")):
+        return None
+    following = [t for t in doc if offset + t.idx >= q[1] and not t.is_space][:_FOLLOWING_TOKENS]
+    verb = next((t for t in following if t.pos_ == "VERB"), None)
+    if verb is None or any(t.is_punct for t in following if t.i < verb.i) or quotes.containing(offset + verb.idx):
+        return None
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or not (following[0].i <= subject.left_edge.i) or subject.i > verb.i + 4:
+        return None
+    speaker = name_span(subject, offset)
+    at = offset + verb.idx
+    return Attribution(q[0], q[1], at, at + len(verb), speaker, subject, kind="direct")
 
 
 def _has_sentence_break(text: str, start: int, end: int) -> bool:
@@ -180,3 +229,4 @@ def merge_split(found: list[Attribution], text: str) -> list[Attribution]:
             continue
         out.append(att)
     return out
+

@@ -5,6 +5,7 @@ to the most recent compatible entity)."""
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Token
@@ -82,13 +83,16 @@ def name_span(token: Token, offset: int) -> tuple[int, int]:
     return offset + left.idx, offset + right.idx + len(right)
 
 
-def subject_of(verb: Token) -> Token | None:
+def subject_of(verb: Token, skip: Callable[[Token], bool] | None = None) -> Token | None:
     """The verb's subject; a participle, infinitive or second verb takes its head's
-    ("…, arguing that", "declined to say"); a relative clause's is the noun it hangs on."""
+    ("…, arguing that", "declined to say"); a relative clause's is the noun it hangs on.
+    A subject that `skip` rejects is passed over for the next: the parser often makes the
+    last sentence of a quotation a second subject of the verb that follows it
+    (“… Full panic mode,” said Leslie Wimes)."""
     current = verb
     for _ in range(4):
         for child in current.children:
-            if child.dep_ in SUBJECTS and not child.is_punct:
+            if child.dep_ in SUBJECTS and not child.is_punct and not (skip and skip(child)):
                 return child
         if current.dep_ == "relcl":
             return current.head
@@ -97,7 +101,24 @@ def subject_of(verb: Token) -> Token | None:
         elif current.dep_ in ("advcl", "xcomp", "conj", "acl") and current.head is not current:
             current = current.head
         else:
-            return None
+            return _noun_before(current)
+    return None
+
+
+def _noun_before(verb: Token) -> Token | None:
+    """A finite verb the parser left without a subject, right after a noun it attached
+    elsewhere ("Campaigning for his wife, former president Bill Clinton said …", the
+    name taken for an apposition): that noun is the subject."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    j = verb.i - 1
+    while j >= 0 and verb.doc[j].dep_ in ("aux", "auxpass", "advmod", "neg"):
+        j -= 1
+    if j < 0:
+        return None
+    noun = verb.doc[j]
+    if noun.pos_ in ("PROPN", "NOUN") and noun.dep_ in ("appos", "conj", "npadvmod", "dep"):
+        return noun
     return None
 
 

@@ -227,3 +227,109 @@ def test_stray_straight_mark_does_not_swallow_the_next_paragraph(nlp_extractor: 
     for q in result.quotes:
         assert "\n" not in q.text, q
     assert quote_containing(result, "Here he is, babe").start == text.index("“Here")
+
+
+def test_reported_speech_nested_in_another_is_not_separate(nlp_extractor: Extractor) -> None:
+    text = "The mayor, Tom Becker, said his deputy believes the bridge will reopen in May.\n"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "the bridge will reopen")
+    assert q.text.startswith("his deputy believes")
+    assert q.speaker is not None and q.speaker.name == "Tom Becker"
+    assert not any(r.cue is not None and r.cue.text == "believes" for r in result.quotes)
+
+
+def test_quote_source_after_a_title_with_a_stop(nlp_extractor: Extractor) -> None:
+    text = ("The vote is close.\n\n"
+            "\"We will win this seat. It is ours,\" Sen. Mary K. Olson said on Tuesday.\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "We will win")
+    assert q.speaker is not None and "Olson" in q.speaker.mention.text
+
+
+def test_source_after_a_quote_whose_last_sentence_is_verbless(nlp_extractor: Extractor) -> None:
+    text = "The race is tight.\n\n“The campaign is in trouble. Real trouble,” said Dana Whitfield, a pollster.\n"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "Real trouble")
+    assert q.speaker is not None and q.speaker.mention.text == "Dana Whitfield"
+
+
+def test_headline_labelled_with_its_source(nlp_extractor: Extractor) -> None:
+    text = "Olga Petrova: Taxes Will Not Rise Next Year\n\nThe minister spoke in Oslo on Monday.\n"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "Taxes Will Not Rise")
+    assert q.text == "Taxes Will Not Rise Next Year"
+    assert q.speaker is not None and q.speaker.mention.text == "Olga Petrova"
+
+
+def test_transcript_speaker_label_in_capitals(nlp_extractor: Extractor) -> None:
+    text = ("Senator Jane Holt spoke to the host.\n\n"
+            "HOLT: Well, I think the budget deal is a good one for the state.\n\n"
+            "UPDATE: This story has been changed to add the senator's party.\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "the budget deal")
+    assert q.text.startswith("Well, I think")
+    assert q.speaker is not None and q.speaker.mention.text == "HOLT"
+    no_quote_containing(result, "This story has been changed")
+
+
+def test_call_for_and_call_on_take_whoever_is_to_act(nlp_extractor: Extractor) -> None:
+    text = ("Mayor Ann Reyes called for the council to publish the audit.\n\n"
+            "She also called on the governor to release the flood funds.\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    assert quote_containing(result, "publish the audit").text == "the council to publish the audit"
+    assert quote_containing(result, "release the flood").text == "the governor to release the flood funds"
+
+
+def test_need_is_not_a_stance(nlp_extractor: Extractor) -> None:
+    text = "Senator Ruth Kane needs 67 delegates to clinch the nomination.\n"
+    result = nlp_extractor.extract(text)
+    no_quote_containing(result, "delegates")
+
+
+def test_aside_after_a_comma_is_not_content(nlp_extractor: Extractor) -> None:
+    text = "Governor Lee Tran predicted a win in Ohio, which votes in March.\n"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    assert quote_containing(result, "a win in Ohio").text == "a win in Ohio"
+
+
+def test_source_the_parser_took_for_an_apposition(nlp_extractor: Extractor) -> None:
+    text = ("Campaigning for his wife Democratic presidential front-runner Hillary Clinton, former "
+            "president Bill Clinton said his wife was uniquely qualified to be president.\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "uniquely qualified")
+    assert q.speaker is not None and "Bill Clinton" in q.speaker.mention.text
+
+
+def test_any_verb_introducing_a_quotation_after_a_comma(nlp_extractor: Extractor) -> None:
+    text = ("After the mayor criticized the plan, Councillor Rosa Diaz shot back, "
+            "“We will not be lectured by anyone on this.”\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "We will not be lectured")
+    assert q.speaker is not None and "Rosa Diaz" in q.speaker.mention.text
+
+
+def test_any_verb_after_a_quotation_left_open(nlp_extractor: Extractor) -> None:
+    text = "The crowd cheered.\n\n“This is wonderful!” beamed Carla Nunez, a teacher from Dayton.\n"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "This is wonderful")
+    assert q.speaker is not None and "Carla Nunez" in q.speaker.mention.text
+    assert q.cue is not None and q.cue.text == "beamed"
+
+
+def test_words_introducing_a_quotation_stay_in_the_content(nlp_extractor: Extractor) -> None:
+    text = "Governor Amy Cole told reporters that “we are in this together, all of us.”\n"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "we are in this together")
+    assert q.kind == "mixed"
+    assert q.text.startswith("that “we are")

@@ -1,0 +1,41 @@
+"""Statements labelled with their source at the start of a line: the headline style
+"Sanders: Brexit's message could draw Trump support" and transcripts' "PENCE: Well, …".
+The label is the source and the rest of the line what it says."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from app.nlp.attribution import Attribution
+from app.nlp.text import Quotes, word_count
+
+# A short run of capitalised words (a name, maybe with a title) then a colon and a space.
+_LABEL = re.compile(r"([A-Z][\w.'’&-]*(?:[ \t]+(?:[A-Z][\w.'’&-]*|of|at|the|and)){0,5}):[ \t]+(?=\S)")
+# A headline's label must name someone: a person, organisation or place the parser found
+# in it. Inside the body a capitalised label is as often a subheading ("The Gap Goes On:"),
+# so there only a transcript's speaker counts: a name in capitals that the article also
+# writes as a name ("PENCE:" for Pence), which "UPDATE:" or "CLARIFICATION:" is not.
+_SOURCE_TYPES = {"PERSON", "ORG", "GPE", "NORP"}
+# Fewer words after the label are a caption or list item, not a statement.
+_MIN_WORDS = 3
+
+
+def from_label(doc: Doc, offset: int, quotes: Quotes, text: str, headline: bool) -> Attribution | None:
+    """The labelled statement that a paragraph consists of, if it is one."""
+    m = _LABEL.match(doc.text)
+    if m is None or quotes.containing(offset):
+        return None
+    label = m.group(1)
+    if label.isupper():
+        last = label.split()[-1]
+        named = len(last) > 2 and not doc.vocab[last.lower()].is_stop and last.title() in text
+    else:
+        named = headline and any(e.label_ in _SOURCE_TYPES and e.start_char < m.end(1) for e in doc.ents)
+    if not named:
+        return None
+    start, end = offset + m.end(), offset + len(doc.text.rstrip())
+    if word_count(text, start, end) < _MIN_WORDS:
+        return None
+    return Attribution(start, end, offset + m.end(1), offset + m.end(1) + 1, (offset, offset + m.end(1)), None)
