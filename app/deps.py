@@ -23,15 +23,18 @@ from app.nlp.pipeline import Extractor
 T = TypeVar("T")
 
 
-def get_engine(request: Request) -> Engine:
+# async although they await nothing: FastAPI runs a sync dependency in its threadpool,
+# and that hop cost about 300 us of CPU per request, more than a read's queries
+# (bench/RESULTS.md).
+async def get_engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
-def get_extractor(request: Request) -> Extractor:
+async def get_extractor(request: Request) -> Extractor:
     return request.app.state.extractor
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 

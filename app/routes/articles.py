@@ -31,6 +31,7 @@ from app.openapi_docs import (
     WRITE_ERRORS,
     example_detail,
 )
+from app.prepared import reading
 from app.schemas import ArticleDetail, ArticleEntity, ArticleSummary, Items, Page, Quote
 
 router = APIRouter(prefix="/articles", tags=["articles"])
@@ -97,8 +98,8 @@ async def create_article(request: Request, extractor: ExtractorDep, engine: Engi
     stored = await run_write(
         request, services.ingest, engine, extractor, article, limiter=request.app.state.extract_limiter
     )
-    with engine.connect() as conn:
-        detail = queries.article_detail(conn, stored.id)
+    with reading(engine) as db:
+        detail = queries.article_detail(db, stored.id)
     return JSON(
         detail,
         status_code=201 if stored.created else 200,
@@ -133,15 +134,15 @@ async def list_articles(
         published_after=intake.as_utc(published_after),
         published_before=intake.as_utc(published_before),
     )
-    with engine.connect() as conn:
-        return JSON(queries.list_articles(conn, filters, cursor, limit))
+    with reading(engine) as db:
+        return JSON(queries.list_articles(db, filters, cursor, limit))
 
 
 @router.get("/{article_id:int}", response_model=ArticleDetail, summary="One article with its entities and quotes",
             responses={200: {"links": ENTITY_LINKS}, **ERRORS})
 async def get_article(article_id: Id, engine: EngineDep) -> Response:
-    with engine.connect() as conn:
-        detail = queries.article_detail(conn, article_id)
+    with reading(engine) as db:
+        detail = queries.article_detail(db, article_id)
     if detail is None:
         raise NotFound(f"No article with id {article_id}.")
     return JSON(detail)
@@ -150,19 +151,19 @@ async def get_article(article_id: Id, engine: EngineDep) -> Response:
 @router.get("/{article_id:int}/entities", response_model=Items[ArticleEntity],
             summary="The article's entities, most salient first", responses=ERRORS)
 async def get_article_entities(article_id: Id, engine: EngineDep) -> Response:
-    with engine.connect() as conn:
-        if not queries.article_exists(conn, article_id):
+    with reading(engine) as db:
+        if not queries.article_exists(db, article_id):
             raise NotFound(f"No article with id {article_id}.")
-        return JSON({"items": queries.article_entities(conn, article_id)})
+        return JSON({"items": queries.article_entities(db, article_id)})
 
 
 @router.get("/{article_id:int}/quotes", response_model=Items[Quote],
             summary="The article's quotes, in text order", responses=ERRORS)
 async def get_article_quotes(article_id: Id, engine: EngineDep) -> Response:
-    with engine.connect() as conn:
-        if not queries.article_exists(conn, article_id):
+    with reading(engine) as db:
+        if not queries.article_exists(db, article_id):
             raise NotFound(f"No article with id {article_id}.")
-        return JSON({"items": queries.article_quotes(conn, article_id)})
+        return JSON({"items": queries.article_quotes(db, article_id)})
 
 
 @router.delete("/{article_id:int}", status_code=204, dependencies=[WriteAccess],

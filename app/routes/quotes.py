@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from app import queries
 from app.deps import JSON, MAX_ID, Cursor, EngineDep, Limit
 from app.openapi_docs import ERRORS
+from app.prepared import reading
 from app.schemas import Page, Quote
 
 router = APIRouter(prefix="/quotes", tags=["quotes"])
@@ -26,6 +27,6 @@ async def list_quotes(
     article_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     kind: Literal["direct", "mixed", "indirect"] | None = None,
 ) -> Response:
-    with engine.connect() as conn:
-        return JSON(queries.list_quotes(conn, q=q, speaker_id=speaker_id, article_id=article_id,
+    with reading(engine) as db:
+        return JSON(queries.list_quotes(db, q=q, speaker_id=speaker_id, article_id=article_id,
                                         kind=kind, cursor=cursor, limit=limit))
