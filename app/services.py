@@ -157,9 +157,11 @@ def _insert(conn: Connection, article: NewArticle, extraction: Extraction) -> in
     quotes_by_entity = Counter(
         q.speaker.entity for q in extraction.quotes if q.speaker and q.speaker.entity is not None
     )
-    entity_ids = [
-        _upsert_entity(conn, e, quotes_by_entity.get(i, 0)) for i, e in enumerate(extraction.entities)
-    ]
+    # Entity rows are locked in one order, (type, key), by every writer: two articles that
+    # share entities would otherwise deadlock on PostgreSQL, each holding a row the other wants.
+    entity_ids = [0] * len(extraction.entities)
+    for i in sorted(range(len(extraction.entities)), key=lambda i: _lock_order(extraction.entities[i])):
+        entity_ids[i] = _upsert_entity(conn, extraction.entities[i], quotes_by_entity.get(i, 0))
     if extraction.entities:
         conn.execute(
             insert(article_entity_t),
@@ -215,6 +217,10 @@ def entity_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+def _lock_order(entity: ExtractedEntity) -> tuple[str, str]:
+    return entity.type, entity_key(entity.name)
+
+
 def _upsert_entity(conn: Connection, entity: ExtractedEntity, quote_count: int) -> int:
     """The corpus-wide entity for this article's entity, made if new, its counts updated."""
     key = entity_key(entity.name)
@@ -225,8 +231,12 @@ def _upsert_entity(conn: Connection, entity: ExtractedEntity, quote_count: int) 
                 mention_count=0, quote_count=0)
         .on_conflict_do_nothing(index_elements=["type", "key"])
     )
+    # Locked before the aliases are read: on PostgreSQL a concurrent writer's aliases would
+    # otherwise be overwritten by ours (SQLite has one writer at a time anyway).
     row = conn.execute(
-        select(entity_t.c.id, entity_t.c.aliases).where(entity_t.c.type == entity.type, entity_t.c.key == key)
+        select(entity_t.c.id, entity_t.c.aliases)
+        .where(entity_t.c.type == entity.type, entity_t.c.key == key)
+        .with_for_update(key_share=True)
     ).one()
     aliases = list(row.aliases)
     for form in [entity.name, *(m.text for m in entity.mentions)]:
@@ -256,10 +266,12 @@ def delete_article(engine: Engine, article_id: int) -> bool:
                 )
             ).scalars()
         )
+        # In the order writers lock entities (see _insert).
         links = conn.execute(
-            select(article_entity_t.c.entity_id, article_entity_t.c.mention_count).where(
-                article_entity_t.c.article_id == article_id
-            )
+            select(article_entity_t.c.entity_id, article_entity_t.c.mention_count)
+            .join(entity_t, entity_t.c.id == article_entity_t.c.entity_id)
+            .where(article_entity_t.c.article_id == article_id)
+            .order_by(entity_t.c.type, entity_t.c.key)
         ).all()
         conn.execute(delete(article_t).where(article_t.c.id == article_id))
         for entity_id, mention_count in links:
