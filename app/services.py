@@ -223,36 +223,35 @@ def _lock_order(entity: ExtractedEntity) -> tuple[str, str]:
 
 def _upsert_entity(conn: Connection, entity: ExtractedEntity, quote_count: int) -> int:
     """The corpus-wide entity for this article's entity, made if new, its counts updated."""
-    key = entity_key(entity.name)
+    forms = _merge_aliases([], [entity.name, *(m.text for m in entity.mentions)])
     dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    conn.execute(
-        dialect_insert(entity_t)
-        .values(name=entity.name, type=entity.type, key=key, aliases=[], article_count=0,
-                mention_count=0, quote_count=0)
-        .on_conflict_do_nothing(index_elements=["type", "key"])
+    upsert = dialect_insert(entity_t).values(
+        name=entity.name, type=entity.type, key=entity_key(entity.name), aliases=forms,
+        article_count=1, mention_count=len(entity.mentions), quote_count=quote_count,
     )
-    # Locked before the aliases are read: on PostgreSQL a concurrent writer's aliases would
-    # otherwise be overwritten by ours (SQLite has one writer at a time anyway).
+    # One statement makes or updates the row and locks it until commit, so the aliases it
+    # returns cannot change under us before we add ours (PostgreSQL has concurrent writers).
     row = conn.execute(
-        select(entity_t.c.id, entity_t.c.aliases)
-        .where(entity_t.c.type == entity.type, entity_t.c.key == key)
-        .with_for_update(key_share=True)
+        upsert.on_conflict_do_update(
+            index_elements=["type", "key"],
+            set_={
+                "article_count": entity_t.c.article_count + 1,
+                "mention_count": entity_t.c.mention_count + len(entity.mentions),
+                "quote_count": entity_t.c.quote_count + quote_count,
+            },
+        ).returning(entity_t.c.id, entity_t.c.aliases)
     ).one()
-    aliases = list(row.aliases)
-    for form in [entity.name, *(m.text for m in entity.mentions)]:
+    aliases = _merge_aliases(list(row.aliases), forms)
+    if aliases != row.aliases:
+        conn.execute(update(entity_t).where(entity_t.c.id == row.id).values(aliases=aliases))
+    return row.id
+
+
+def _merge_aliases(aliases: list[str], forms: Iterable[str]) -> list[str]:
+    for form in forms:
         if form not in aliases and len(aliases) < MAX_ALIASES:
             aliases.append(form)
-    conn.execute(
-        update(entity_t)
-        .where(entity_t.c.id == row.id)
-        .values(
-            aliases=aliases,
-            article_count=entity_t.c.article_count + 1,
-            mention_count=entity_t.c.mention_count + len(entity.mentions),
-            quote_count=entity_t.c.quote_count + quote_count,
-        )
-    )
-    return row.id
+    return aliases
 
 
 def delete_article(engine: Engine, article_id: int) -> bool:
