@@ -49,7 +49,7 @@ from app.models import (
 )
 from app.pagination import decode_cursor, encode_cursor
 from app.prepared import Reader
-from app.search import PG_CONFIG, Term, fts5_match, parse_query
+from app.search import PG_CONFIG, Term, entity_name_match, entity_name_params, fts5_match, parse_query
 
 SUMMARY_COLUMNS = (
     article_t.c.id,
@@ -88,7 +88,6 @@ ENTITY_COLUMNS = (
     entity_t.c.mention_count,
     entity_t.c.quote_count,
 )
-LIKE_ESCAPE = "/"
 Row = tuple[Any, ...]
 
 
@@ -450,17 +449,12 @@ def entity_exists(db: Reader, entity_id: int) -> bool:
                   id=entity_id) is not None
 
 
-def _like_escaped(text: str) -> str:
-    return text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
-
-
 def _popular_entities(names: Collection[str]) -> Select[Any]:
     stmt = select(*ENTITY_COLUMNS)
     if "type" in names:
         stmt = stmt.where(entity_t.c.type == bindparam("type"))
     if "q" in names:
-        stmt = stmt.where(or_(entity_t.c.name.icontains(bindparam("q"), escape=LIKE_ESCAPE),
-                              cast(entity_t.c.aliases, String).icontains(bindparam("q"), escape=LIKE_ESCAPE)))
+        stmt = stmt.where(entity_name_match(names))
     if "last_count" in names:
         stmt = stmt.where(or_(entity_t.c.article_count < bindparam("last_count"),
                               and_(entity_t.c.article_count == bindparam("last_count"),
@@ -476,7 +470,7 @@ def list_entities(
     if type_ is not None:
         params["type"] = type_
     if q:
-        params["q"] = _like_escaped(q)
+        params.update(entity_name_params(q, db.sqlite))
     if cursor is not None:
         params["last_count"], params["last_id"] = decode_cursor(cursor, "entities", (int, int))
     names = frozenset(params)

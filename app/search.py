@@ -2,21 +2,42 @@
 
 The syntax is the one people know from search boxes: words (all must match), "a phrase"
 in double quotes, and a trailing * for a prefix (`negotiat*`). Nothing a user types
-reaches the database's own query language unescaped."""
+reaches the database's own query language unescaped.
+
+Entity names are searched differently: `q` is a plain substring of the name or an alias,
+any case, every character literal (see `entity_name_params`)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, literal
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    bindparam,
+    cast,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 
 from app.errors import InvalidInput
+from app.models import entity_table as entity_t
 
 _TOKEN = re.compile(r'"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+)')
 _WORD_CHARS = re.compile(r"\w+")
 MAX_TERMS = 16
 PG_CONFIG = "english"
+LIKE_ESCAPE = "/"
+# FTS5's trigram tokenizer matches nothing shorter: such a query scans every entity.
+TRIGRAM = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +84,33 @@ def pg_tsquery(terms: tuple[Term, ...]) -> ColumnElement[object]:
         query = part if query is None else query.op("&&")(part)
     assert query is not None
     return query
+
+
+def entity_name_params(q: str, sqlite: bool) -> dict[str, str]:
+    """The parameters of `entity_name_match`: `q`, LIKE-escaped, for the match itself, and
+    on SQLite `q_trigrams`, an FTS5 phrase, to find its candidates through entity_fts
+    (migrations: entity_name_search). PostgreSQL's pg_trgm indexes serve the ILIKE as it is."""
+    params = {"q": q.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%")
+              .replace("_", LIKE_ESCAPE + "_")}
+    # FTS5 would read a NUL as the end of the phrase, and find too little.
+    if sqlite and len(q) >= TRIGRAM and "\x00" not in q:
+        # Inside double quotes, with " doubled, FTS5 reads every character as text.
+        params["q_trigrams"] = '"' + q.replace('"', '""') + '"'
+    return params
+
+
+def entity_name_match(names: Collection[str]) -> ColumnElement[bool]:
+    """q is a substring of the entity's name or of its aliases, in any case.
+
+    The trigram index only narrows the rows down: the LIKE decides, so that an answer is the
+    same with or without it (trigrams fold case beyond ASCII, as SQLite's lower() does not)."""
+    like = or_(entity_t.c.name.icontains(bindparam("q"), escape=LIKE_ESCAPE),
+               cast(entity_t.c.aliases, String).icontains(bindparam("q"), escape=LIKE_ESCAPE))
+    if "q_trigrams" not in names:
+        return like
+    fts = table("entity_fts", column("rowid"))
+    candidates = select(fts.c.rowid).where(literal_column("entity_fts").op("MATCH")(bindparam("q_trigrams")))
+    return and_(entity_t.c.id.in_(candidates), like)
 
 
 def _invalid(msg: str) -> InvalidInput:
