@@ -13,7 +13,7 @@ import anyio
 import orjson
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
@@ -75,6 +75,17 @@ def _iso_only(value: object) -> object:
 
 
 Timestamp = Annotated[datetime, BeforeValidator(_iso_only)]
+
+
+def _no_nul(value: str | None) -> str | None:
+    # PostgreSQL can neither store nor compare a NUL character: refused here as invalid
+    # input, not a driver error there.
+    if value is not None and "\x00" in value:
+        raise ValueError("NUL characters are not allowed")
+    return value
+
+
+QueryText = Annotated[str | None, AfterValidator(_no_nul)]
 
 
 # How long /health reports failing writes after the last one failed: long enough for a

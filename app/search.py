@@ -92,8 +92,7 @@ def entity_name_params(q: str, sqlite: bool) -> dict[str, str]:
     (migrations: entity_name_search). PostgreSQL's pg_trgm indexes serve the ILIKE as it is."""
     params = {"q": q.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%")
               .replace("_", LIKE_ESCAPE + "_")}
-    # FTS5 would read a NUL as the end of the phrase, and find too little.
-    if sqlite and len(q) >= TRIGRAM and "\x00" not in q:
+    if sqlite and len(q) >= TRIGRAM:
         # Inside double quotes, with " doubled, FTS5 reads every character as text.
         params["q_trigrams"] = '"' + q.replace('"', '""') + '"'
     return params

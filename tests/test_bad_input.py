@@ -131,3 +131,12 @@ def test_request_time_limit_is_a_503(make_client: Callable[..., TestClient]) -> 
         time.sleep(0.2)
     patient = make_client()
     assert patient.post("/articles", json=article).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/articles?q=a%00b", "/articles?source=a%00", "/articles?author=%00",
+                                  "/entities?q=abc%00def", "/entities?q=%00", "/quotes?q=peace%00"])
+def test_nul_characters_in_query_parameters_are_422(client: TestClient, path: str) -> None:
+    # PostgreSQL's driver refuses a NUL outright: it must be invalid input before that.
+    r = client.get(path)
+    assert_problem(r, 422)
+    assert "NUL" in r.text

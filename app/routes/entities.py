@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from app import queries
-from app.deps import JSON, Cursor, EngineDep, Id, Limit
+from app.deps import JSON, Cursor, EngineDep, Id, Limit, QueryText
 from app.errors import NotFound
 from app.openapi_docs import ERRORS
 from app.prepared import reading
@@ -27,7 +27,7 @@ async def list_entities(
         str | None,
         Query(max_length=32, description="OntoNotes label: PERSON, ORG, GPE, LOC, NORP, …"),
     ] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Part of the name or an alias")] = None,
+    q: Annotated[QueryText, Query(max_length=200, description="Part of the name or an alias")] = None,
 ) -> Response:
     with reading(engine) as db:
         return JSON(queries.list_entities(db, type_=type, q=q, cursor=cursor, limit=limit))

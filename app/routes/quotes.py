@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from app import queries
-from app.deps import JSON, MAX_ID, Cursor, EngineDep, Limit
+from app.deps import JSON, MAX_ID, Cursor, EngineDep, Limit, QueryText
 from app.openapi_docs import ERRORS
 from app.prepared import reading
 from app.schemas import Page, Quote
@@ -22,7 +22,7 @@ async def list_quotes(
     engine: EngineDep,
     limit: Limit = 20,
     cursor: Cursor = None,
-    q: Annotated[str | None, Query(max_length=200, description="Words in the quote")] = None,
+    q: Annotated[QueryText, Query(max_length=200, description="Words in the quote")] = None,
     speaker_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="The speaking entity")] = None,
     article_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     kind: Literal["direct", "mixed", "indirect"] | None = None,
