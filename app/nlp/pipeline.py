@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from app.nlp import entities, hedged, labelled, quotes, reported, speakers
+from app.nlp import entities, hedged, labelled, nominal, quotes, reported, speakers
 from app.nlp.attribution import Attribution, classify
 from app.nlp.text import Paragraph, Quotes, find_quotes, for_parsing, paragraphs
 from app.nlp.types import ExtractedEntity, ExtractedQuote, Extraction, Span, Speaker
@@ -91,6 +91,7 @@ def _attributions(text: str, parsed: list[tuple[Paragraph, Doc]], found: Quotes,
         if para.start < body_end:
             atts.extend(reported.from_verbs(doc, para.start, found, text))
             atts.extend(hedged.from_hedges(doc, para.start, found, text))
+            atts.extend(nominal.from_nouns(doc, para.start, found, text))
             label = labelled.from_label(doc, para.start, found, text, headline=para is parsed[0][0])
             if label is not None:
                 atts.append(label)
