@@ -22,7 +22,8 @@ REPORTING = {
     "understand", "learn", "see", "figure", "comment", "opine", "lament", "threaten", "pledge", "advise",
     "inform", "remind", "notify", "concur", "disclose", "blame", "accuse",
     "reckon", "suspect", "assume", "convince", "persuade", "decide", "determine", "rule", "swear", "guarantee", "bet", "posit", "theorize", "surmise", "realize", "realise", "notice", "hear",
-    "read", "describe", "proclaim", "shout", "yell", "scream", "whisper", "muse", "repeat",
+    "read", "describe", "proclaim", "shout", "yell", "scream", "whisper", "muse", "repeat", "remember",
+    "consider", "sound", "forget", "imagine", "reason", "calculate", "acknowledge", "envision",
 }
 # Verbs that introduce a quotation after a colon, with no clause of their own.
 SPEECH = {"say", "tell", "add", "continue", "write", "tweet", "explain", "ask", "reply", "respond",
@@ -52,7 +53,8 @@ OBJECT = {
     "reject", "dismiss", "question", "accuse", "blame", "welcome", "applaud", "deny", "acknowledge",
     "recommend", "oppose", "favor", "favour", "predict", "promise", "demand", "urge", "discuss",
     "decry", "lament", "mock", "label", "dub", "brand", "characterize", "portray", "hail", "tout",
-    "want", "prefer", "fear", "expect", "estimate", "reveal", "confirm", "report",
+    "want", "prefer", "fear", "expect", "estimate", "reveal", "confirm", "report", "highlight", "embrace",
+    "echo", "express", "challenge", "thank", "congratulate",
 }
 CUES = REPORTING | INFINITIVE | set(TOPIC) | OBJECT
 # Content shorter than this is a fragment the parse broke off, not something said.
@@ -89,8 +91,13 @@ def _before_aside(end: Token, start: Token) -> Token:
     return end
 
 
+# The small model's lemmatizer reads "hoping"/"hoped" as forms of "hop".
+_LEMMA_FIXES = {("hop", "hoping"): "hope", ("hop", "hoped"): "hope"}
+
+
 def _lemma(token: Token) -> str:
-    return token.lemma_.lower()
+    lemma = token.lemma_.lower()
+    return _LEMMA_FIXES.get((lemma, token.lower_), lemma)
 
 
 def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribution]:

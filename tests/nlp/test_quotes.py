@@ -333,3 +333,21 @@ def test_words_introducing_a_quotation_stay_in_the_content(nlp_extractor: Extrac
     q = quote_containing(result, "we are in this together")
     assert q.kind == "mixed"
     assert q.text.startswith("that “we are")
+
+
+def test_hoping_is_a_stance_not_hopping(nlp_extractor: Extractor) -> None:
+    # The small model lemmatizes "hoped" as "hop".
+    text = "The union hoped the new contract would end the strike by Friday."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "end the strike")
+    assert q.speaker is not None and q.speaker.mention.text == "The union"
+    assert q.cue is not None and q.cue.text == "hoped"
+
+
+def test_stance_toward_a_named_object(nlp_extractor: Extractor) -> None:
+    text = "Mayor Anna Kowalski highlighted the city's new recycling scheme in her speech."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "recycling scheme")
+    assert q.speaker is not None and q.speaker.name == "Anna Kowalski"
