@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from app.nlp import entities, hedged, labelled, nominal, quotes, reported, speakers
+from app.nlp import entities, headline, hedged, labelled, nominal, quotes, reported, speakers
 from app.nlp.attribution import Attribution, classify
 from app.nlp.text import Paragraph, Quotes, find_quotes, for_parsing, paragraphs
 from app.nlp.types import ExtractedEntity, ExtractedQuote, Extraction, Span, Speaker
@@ -52,6 +52,7 @@ class Extractor:
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
+        self.common_words = _common_words(nlp)
 
     def extract(self, text: str) -> Extraction:
         return next(self.extract_many([text]))
@@ -60,16 +61,28 @@ class Extractor:
         """The paragraphs of `batch_size` texts at a time through one nlp.pipe stream."""
         it = iter(texts)
         while chunk := list(islice(it, max(1, batch_size))):
-            prepared = [_prepare(t) for t in chunk]
+            prepared = [_prepare(t, self.common_words) for t in chunk]
             stream = (parse_text[p.start:p.end] for _, _, parse_text, paras in prepared for p in paras)
             docs = self.nlp.pipe(stream, batch_size=max(32, batch_size * 8))
             for text, found, _, paras in prepared:
                 yield build(text, found, [(p, next(docs)) for p in paras])
 
 
-def _prepare(text: str) -> tuple[str, Quotes, str, list[Paragraph]]:
+def _common_words(nlp: Language) -> frozenset[str]:
+    """English words in their base forms, from the lemmatizer's tables (empty without one):
+    what a Title Case headline may write in lowercase."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset()
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return frozenset()
+    index = lookups.get_table("lemma_index")
+    return frozenset(w for key in index.keys() for w in index[key] if w.isalpha())
+
+
+def _prepare(text: str, common: frozenset[str]) -> tuple[str, Quotes, str, list[Paragraph]]:
     found = find_quotes(text)
-    return text, found, for_parsing(text, found), paragraphs(text)
+    return text, found, headline.sentence_case(text, for_parsing(text, found), common), paragraphs(text)
 
 
 def build(text: str, found: Quotes, parsed: list[tuple[Paragraph, Doc]]) -> Extraction:

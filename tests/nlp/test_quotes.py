@@ -351,3 +351,16 @@ def test_stance_toward_a_named_object(nlp_extractor: Extractor) -> None:
     assert_offsets(text, result)
     q = quote_containing(result, "recycling scheme")
     assert q.speaker is not None and q.speaker.name == "Anna Kowalski"
+
+
+def test_title_case_headline_is_read_as_a_sentence(nlp_extractor: Extractor) -> None:
+    text = (
+        "Mayor Kowalski Says Harbor Bridge Will Reopen Next Month\n"
+        "Mayor Anna Kowalski told reporters on Monday that repairs were almost finished. "
+        "The Harbor Bridge has been closed since March.\n"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "Will Reopen Next Month")  # the text itself is untouched
+    assert q.speaker is not None and q.speaker.name == "Anna Kowalski"
+    assert q.cue is not None and q.cue.text == "Says"
