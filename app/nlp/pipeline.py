@@ -112,6 +112,7 @@ def _attributions(text: str, parsed: list[tuple[Paragraph, Doc]], found: Quotes,
         classify(att, found, text)
     atts = _outermost(_unique(atts))
     atts.extend(quotes.attribute(found, atts, parsed, text, body_end))
+    atts = _widest_per_cue(atts)
     atts.sort(key=lambda a: (a.start, a.end))
     return quotes.merge_split(atts, text)
 
@@ -124,6 +125,17 @@ def _unique(atts: list[Attribution]) -> list[Attribution]:
         if key not in seen or (seen[key].speaker is None and att.speaker is not None):
             seen[key] = att
     return list(seen.values())
+
+
+def _widest_per_cue(atts: list[Attribution]) -> list[Attribution]:
+    """A content that another content of the same cue holds is a piece of it: the verb's
+    clause, before a quotation further on was found to end what the verb reports."""
+    spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for att in atts:
+        if att.cue is not None:
+            spans.setdefault(att.cue, []).append((att.start, att.end))
+    return [a for a in atts if a.cue is None or not any(
+        s <= a.start and a.end <= e and (s, e) != (a.start, a.end) for s, e in spans[a.cue])]
 
 
 def _outermost(atts: list[Attribution]) -> list[Attribution]:

@@ -364,3 +364,15 @@ def test_title_case_headline_is_read_as_a_sentence(nlp_extractor: Extractor) -> 
     q = quote_containing(result, "Will Reopen Next Month")  # the text itself is untouched
     assert q.speaker is not None and q.speaker.name == "Anna Kowalski"
     assert q.cue is not None and q.cue.text == "Says"
+
+
+def test_quotation_ending_a_sentence_its_verb_began(nlp_extractor: Extractor) -> None:
+    text = ("Councillor Ruth Abara says the depot will be finished this year, but "
+            "it will bring “endless noise and lorries at dawn.”")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "endless noise")
+    assert "the depot will be finished" in q.text  # from the verb to the quotation's end
+    assert q.speaker is not None and q.speaker.mention.text.endswith("Ruth Abara")
+    assert q.kind == "mixed"
+    assert len(result.quotes) == 1  # the clause of "says" alone is not a second quote
