@@ -57,8 +57,10 @@ OBJECT = {
     "echo", "express", "challenge", "thank", "congratulate",
 }
 CUES = REPORTING | INFINITIVE | set(TOPIC) | OBJECT
-# Content shorter than this is a fragment the parse broke off, not something said.
+# Content shorter than this is a fragment the parse broke off, not something said...
 _MIN_CONTENT_WORDS = 2
+# ...unless it is a name that a stance is taken toward ("endorsed Sanders", "backs Trump").
+_NAMED = {"PROPN"}
 
 
 def _content_span(first: Token, offset: int, last: Token | None = None) -> tuple[int, int]:
@@ -129,7 +131,8 @@ def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribu
         start, end = _content_span(content, offset, last)
         if not parenthetical and content.i < token.i and start <= offset + token.idx < end:
             continue
-        if word_count(text, start, end) < _MIN_CONTENT_WORDS:
+        if word_count(text, start, end) < _MIN_CONTENT_WORDS and not (
+                lemma in OBJECT and content.pos_ in _NAMED and content.dep_ == "dobj"):
             continue
         subject = subject_of(token)
         speaker = name_span(subject, offset) if subject is not None else None

@@ -376,3 +376,13 @@ def test_quotation_ending_a_sentence_its_verb_began(nlp_extractor: Extractor) ->
     assert q.speaker is not None and q.speaker.mention.text.endswith("Ruth Abara")
     assert q.kind == "mixed"
     assert len(result.quotes) == 1  # the clause of "says" alone is not a second quote
+
+
+def test_stance_toward_a_single_name(nlp_extractor: Extractor) -> None:
+    text = "The farmers' union endorsed Kowalski on Thursday. Its members praised lunch."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "Kowalski")
+    assert q.text == "Kowalski"
+    assert q.cue is not None and q.cue.text == "endorsed"
+    no_quote_containing(result, "lunch")  # a one-word common noun stays a fragment
