@@ -247,7 +247,29 @@ def _cue_for(q: tuple[int, int], parsed: list[tuple[Paragraph, Doc]], starts: li
         att = cue_near(q, doc, para.start, text, quotes)
         if att is not None:
             return att
+    if len(candidates) > 1:
+        return _introduced_by(q, *candidates[1], quotes)
     return None
+
+
+def _introduced_by(q: tuple[int, int], para: Paragraph, doc: Doc, quotes: Quotes) -> Attribution | None:
+    """A paragraph ending with a colon introduces the quotation that opens the next one
+    ("As the Post reported on Friday:", "He then listed what a nominee needs:"), whatever
+    its verb: the subject of its last sentence's main verb is the source."""
+    sents = list(doc.sents)
+    if not sents:
+        return None
+    verb = sents[-1].root
+    if verb.pos_ not in ("VERB", "AUX") or quotes.containing(para.start + verb.idx):
+        return None
+    subject = subject_of(verb, skip=lambda t: quotes.containing(para.start + t.idx) is not None)
+    if subject is None or subject.is_punct or subject.lower_ in ("it", "there", "this"):
+        return None
+    speaker = name_span(subject, para.start)
+    if quotes.containing(speaker[0]):
+        return None
+    at = para.start + verb.idx
+    return Attribution(q[0], q[1], at, at + len(verb), speaker, subject, kind="direct")
 
 
 def merge_split(found: list[Attribution], text: str) -> list[Attribution]:

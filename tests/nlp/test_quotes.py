@@ -386,3 +386,15 @@ def test_stance_toward_a_single_name(nlp_extractor: Extractor) -> None:
     assert q.text == "Kowalski"
     assert q.cue is not None and q.cue.text == "endorsed"
     no_quote_containing(result, "lunch")  # a one-word common noun stays a fragment
+
+
+def test_paragraph_ending_in_a_colon_introduces_the_next_quote(nlp_extractor: Extractor) -> None:
+    text = (
+        "The harbour master Ines Duarte listed her demands on Monday:\n\n"
+        "“Dredge the channel, repair the pier and hire two more pilots before the winter storms.”\n"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "Dredge the channel")
+    assert q.speaker is not None and q.speaker.name == "Ines Duarte"
+    assert q.cue is not None and q.cue.text == "listed"
