@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from app.nlp import entities, labelled, quotes, reported, speakers
+from app.nlp import entities, headline, hedged, labelled, nominal, quotes, reported, speakers
 from app.nlp.attribution import Attribution, classify
 from app.nlp.text import Paragraph, Quotes, find_quotes, for_parsing, paragraphs
 from app.nlp.types import ExtractedEntity, ExtractedQuote, Extraction, Span, Speaker
@@ -52,6 +52,7 @@ class Extractor:
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
+        self.common_words = _common_words(nlp)
 
     def extract(self, text: str) -> Extraction:
         return next(self.extract_many([text]))
@@ -60,16 +61,28 @@ class Extractor:
         """The paragraphs of `batch_size` texts at a time through one nlp.pipe stream."""
         it = iter(texts)
         while chunk := list(islice(it, max(1, batch_size))):
-            prepared = [_prepare(t) for t in chunk]
+            prepared = [_prepare(t, self.common_words) for t in chunk]
             stream = (parse_text[p.start:p.end] for _, _, parse_text, paras in prepared for p in paras)
             docs = self.nlp.pipe(stream, batch_size=max(32, batch_size * 8))
             for text, found, _, paras in prepared:
                 yield build(text, found, [(p, next(docs)) for p in paras])
 
 
-def _prepare(text: str) -> tuple[str, Quotes, str, list[Paragraph]]:
+def _common_words(nlp: Language) -> frozenset[str]:
+    """English words in their base forms, from the lemmatizer's tables (empty without one):
+    what a Title Case headline may write in lowercase."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset()
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return frozenset()
+    index = lookups.get_table("lemma_index")
+    return frozenset(w for key in index.keys() for w in index[key] if w.isalpha())
+
+
+def _prepare(text: str, common: frozenset[str]) -> tuple[str, Quotes, str, list[Paragraph]]:
     found = find_quotes(text)
-    return text, found, for_parsing(text, found), paragraphs(text)
+    return text, found, headline.sentence_case(text, for_parsing(text, found), common), paragraphs(text)
 
 
 def build(text: str, found: Quotes, parsed: list[tuple[Paragraph, Doc]]) -> Extraction:
@@ -90,6 +103,8 @@ def _attributions(text: str, parsed: list[tuple[Paragraph, Doc]], found: Quotes,
     for para, doc in parsed:
         if para.start < body_end:
             atts.extend(reported.from_verbs(doc, para.start, found, text))
+            atts.extend(hedged.from_hedges(doc, para.start, found, text))
+            atts.extend(nominal.from_nouns(doc, para.start, found, text))
             label = labelled.from_label(doc, para.start, found, text, headline=para is parsed[0][0])
             if label is not None:
                 atts.append(label)
@@ -97,6 +112,7 @@ def _attributions(text: str, parsed: list[tuple[Paragraph, Doc]], found: Quotes,
         classify(att, found, text)
     atts = _outermost(_unique(atts))
     atts.extend(quotes.attribute(found, atts, parsed, text, body_end))
+    atts = _widest_per_cue(atts)
     atts.sort(key=lambda a: (a.start, a.end))
     return quotes.merge_split(atts, text)
 
@@ -109,6 +125,17 @@ def _unique(atts: list[Attribution]) -> list[Attribution]:
         if key not in seen or (seen[key].speaker is None and att.speaker is not None):
             seen[key] = att
     return list(seen.values())
+
+
+def _widest_per_cue(atts: list[Attribution]) -> list[Attribution]:
+    """A content that another content of the same cue holds is a piece of it: the verb's
+    clause, before a quotation further on was found to end what the verb reports."""
+    spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for att in atts:
+        if att.cue is not None:
+            spans.setdefault(att.cue, []).append((att.start, att.end))
+    return [a for a in atts if a.cue is None or not any(
+        s <= a.start and a.end <= e and (s, e) != (a.start, a.end) for s, e in spans[a.cue])]
 
 
 def _outermost(atts: list[Attribution]) -> list[Attribution]:

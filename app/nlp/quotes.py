@@ -179,7 +179,8 @@ def attribute(quotes: Quotes, found: list[Attribution], parsed: list[tuple[Parag
         is_speech = word_count(text, *q) >= _MIN_QUOTE_WORDS or _ends_speech(text, q)
         if not is_speech:
             continue
-        att = _cue_for(q, parsed, starts, text, quotes) or _dash_source(q, text)
+        att = (_cue_for(q, parsed, starts, text, quotes) or _dash_source(q, text)
+               or _verb_earlier(q, parsed, starts, quotes))
         if att is None:
             j = bisect.bisect_right(ends, q[0])
             previous = by_end[j - 1] if j else None
@@ -192,6 +193,41 @@ def attribute(quotes: Quotes, found: list[Attribution], parsed: list[tuple[Parag
             added.append(att)
             last_added = att
     return added
+
+
+def _verb_earlier(q: tuple[int, int], parsed: list[tuple[Paragraph, Doc]], starts: list[int],
+                  quotes: Quotes) -> Attribution | None:
+    """A quotation that ends a sentence whose reporting verb stands further back, with
+    narration between them ("McConnell says that voters want a leader, but Obama gives
+    them “lectures.”"): what the verb reports runs from it to the end of the quotation."""
+    k = bisect.bisect_right(starts, q[0]) - 1
+    if k < 0:
+        return None
+    para, doc = parsed[k]
+    offset = para.start
+    first = next((t for t in doc if offset + t.idx >= q[0]), None)
+    if first is None or first.i == 0:
+        return None
+    for verb in first.sent:
+        if verb.i >= first.i:
+            break
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in REPORTING or quotes.overlapping(
+                offset + verb.idx, offset + verb.idx + len(verb)):
+            continue
+        subject = subject_of(verb, skip=lambda t: quotes.containing(offset + t.idx) is not None)
+        if subject is None or subject.i > verb.i or subject.is_punct or subject.pos_ == "PRON" and subject.lower_ == "it":
+            continue
+        if any(t.text in ("“", "”") for t in doc[verb.i + 1:first.i]):
+            return None  # another quotation between them has its own attribution
+        start = doc[verb.i + 1]
+        while start.i < first.i and (start.is_punct or start.is_space or start.dep_ == "npadvmod"):
+            start = doc[start.i + 1]
+        if start.i == first.i:
+            return None  # "X said “…”": the direct case, found by cue_near
+        at = offset + verb.idx
+        return Attribution(offset + start.idx, q[1], at, at + len(verb), name_span(subject, offset), subject,
+                           kind="mixed")
+    return None
 
 
 def _cue_for(q: tuple[int, int], parsed: list[tuple[Paragraph, Doc]], starts: list[int], text: str,
@@ -211,7 +247,29 @@ def _cue_for(q: tuple[int, int], parsed: list[tuple[Paragraph, Doc]], starts: li
         att = cue_near(q, doc, para.start, text, quotes)
         if att is not None:
             return att
+    if len(candidates) > 1:
+        return _introduced_by(q, *candidates[1], quotes)
     return None
+
+
+def _introduced_by(q: tuple[int, int], para: Paragraph, doc: Doc, quotes: Quotes) -> Attribution | None:
+    """A paragraph ending with a colon introduces the quotation that opens the next one
+    ("As the Post reported on Friday:", "He then listed what a nominee needs:"), whatever
+    its verb: the subject of its last sentence's main verb is the source."""
+    sents = list(doc.sents)
+    if not sents:
+        return None
+    verb = sents[-1].root
+    if verb.pos_ not in ("VERB", "AUX") or quotes.containing(para.start + verb.idx):
+        return None
+    subject = subject_of(verb, skip=lambda t: quotes.containing(para.start + t.idx) is not None)
+    if subject is None or subject.is_punct or subject.lower_ in ("it", "there", "this"):
+        return None
+    speaker = name_span(subject, para.start)
+    if quotes.containing(speaker[0]):
+        return None
+    at = para.start + verb.idx
+    return Attribution(q[0], q[1], at, at + len(verb), speaker, subject, kind="direct")
 
 
 def merge_split(found: list[Attribution], text: str) -> list[Attribution]:

@@ -22,7 +22,8 @@ REPORTING = {
     "understand", "learn", "see", "figure", "comment", "opine", "lament", "threaten", "pledge", "advise",
     "inform", "remind", "notify", "concur", "disclose", "blame", "accuse",
     "reckon", "suspect", "assume", "convince", "persuade", "decide", "determine", "rule", "swear", "guarantee", "bet", "posit", "theorize", "surmise", "realize", "realise", "notice", "hear",
-    "read", "describe", "proclaim", "shout", "yell", "scream", "whisper", "muse", "repeat",
+    "read", "describe", "proclaim", "shout", "yell", "scream", "whisper", "muse", "repeat", "remember",
+    "consider", "sound", "forget", "imagine", "reason", "calculate", "acknowledge", "envision",
 }
 # Verbs that introduce a quotation after a colon, with no clause of their own.
 SPEECH = {"say", "tell", "add", "continue", "write", "tweet", "explain", "ask", "reply", "respond",
@@ -52,11 +53,14 @@ OBJECT = {
     "reject", "dismiss", "question", "accuse", "blame", "welcome", "applaud", "deny", "acknowledge",
     "recommend", "oppose", "favor", "favour", "predict", "promise", "demand", "urge", "discuss",
     "decry", "lament", "mock", "label", "dub", "brand", "characterize", "portray", "hail", "tout",
-    "want", "prefer", "fear", "expect", "estimate", "reveal", "confirm", "report",
+    "want", "prefer", "fear", "expect", "estimate", "reveal", "confirm", "report", "highlight", "embrace",
+    "echo", "express", "challenge", "thank", "congratulate",
 }
 CUES = REPORTING | INFINITIVE | set(TOPIC) | OBJECT
-# Content shorter than this is a fragment the parse broke off, not something said.
+# Content shorter than this is a fragment the parse broke off, not something said...
 _MIN_CONTENT_WORDS = 2
+# ...unless it is a name that a stance is taken toward ("endorsed Sanders", "backs Trump").
+_NAMED = {"PROPN"}
 
 
 def _content_span(first: Token, offset: int, last: Token | None = None) -> tuple[int, int]:
@@ -89,8 +93,13 @@ def _before_aside(end: Token, start: Token) -> Token:
     return end
 
 
+# The small model's lemmatizer reads "hoping"/"hoped" as forms of "hop".
+_LEMMA_FIXES = {("hop", "hoping"): "hope", ("hop", "hoped"): "hope"}
+
+
 def _lemma(token: Token) -> str:
-    return token.lemma_.lower()
+    lemma = token.lemma_.lower()
+    return _LEMMA_FIXES.get((lemma, token.lower_), lemma)
 
 
 def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribution]:
@@ -122,7 +131,8 @@ def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribu
         start, end = _content_span(content, offset, last)
         if not parenthetical and content.i < token.i and start <= offset + token.idx < end:
             continue
-        if word_count(text, start, end) < _MIN_CONTENT_WORDS:
+        if word_count(text, start, end) < _MIN_CONTENT_WORDS and not (
+                lemma in OBJECT and content.pos_ in _NAMED and content.dep_ == "dobj"):
             continue
         subject = subject_of(token)
         speaker = name_span(subject, offset) if subject is not None else None

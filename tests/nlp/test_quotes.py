@@ -333,3 +333,68 @@ def test_words_introducing_a_quotation_stay_in_the_content(nlp_extractor: Extrac
     q = quote_containing(result, "we are in this together")
     assert q.kind == "mixed"
     assert q.text.startswith("that “we are")
+
+
+def test_hoping_is_a_stance_not_hopping(nlp_extractor: Extractor) -> None:
+    # The small model lemmatizes "hoped" as "hop".
+    text = "The union hoped the new contract would end the strike by Friday."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "end the strike")
+    assert q.speaker is not None and q.speaker.mention.text == "The union"
+    assert q.cue is not None and q.cue.text == "hoped"
+
+
+def test_stance_toward_a_named_object(nlp_extractor: Extractor) -> None:
+    text = "Mayor Anna Kowalski highlighted the city's new recycling scheme in her speech."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "recycling scheme")
+    assert q.speaker is not None and q.speaker.name == "Anna Kowalski"
+
+
+def test_title_case_headline_is_read_as_a_sentence(nlp_extractor: Extractor) -> None:
+    text = (
+        "Mayor Kowalski Says Harbor Bridge Will Reopen Next Month\n"
+        "Mayor Anna Kowalski told reporters on Monday that repairs were almost finished. "
+        "The Harbor Bridge has been closed since March.\n"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "Will Reopen Next Month")  # the text itself is untouched
+    assert q.speaker is not None and q.speaker.name == "Anna Kowalski"
+    assert q.cue is not None and q.cue.text == "Says"
+
+
+def test_quotation_ending_a_sentence_its_verb_began(nlp_extractor: Extractor) -> None:
+    text = ("Councillor Ruth Abara says the depot will be finished this year, but "
+            "it will bring “endless noise and lorries at dawn.”")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "endless noise")
+    assert "the depot will be finished" in q.text  # from the verb to the quotation's end
+    assert q.speaker is not None and q.speaker.mention.text.endswith("Ruth Abara")
+    assert q.kind == "mixed"
+    assert len(result.quotes) == 1  # the clause of "says" alone is not a second quote
+
+
+def test_stance_toward_a_single_name(nlp_extractor: Extractor) -> None:
+    text = "The farmers' union endorsed Kowalski on Thursday. Its members praised lunch."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "Kowalski")
+    assert q.text == "Kowalski"
+    assert q.cue is not None and q.cue.text == "endorsed"
+    no_quote_containing(result, "lunch")  # a one-word common noun stays a fragment
+
+
+def test_paragraph_ending_in_a_colon_introduces_the_next_quote(nlp_extractor: Extractor) -> None:
+    text = (
+        "The harbour master Ines Duarte listed her demands on Monday:\n\n"
+        "“Dredge the channel, repair the pier and hire two more pilots before the winter storms.”\n"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "Dredge the channel")
+    assert q.speaker is not None and q.speaker.name == "Ines Duarte"
+    assert q.cue is not None and q.cue.text == "listed"

@@ -1,0 +1,72 @@
+"""Claims carried by a noun: "the senator's claim that …", "He made the argument that …",
+"She expressed concern that …". The "that" clause is the content; the source is whose
+claim it is (a possessive) or who made it (the subject of the verb it is the object of)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from app.nlp.attribution import Attribution
+from app.nlp.speakers import name_span, subject_of
+from app.nlp.text import Quotes, word_count
+
+# Nouns that name something said or believed; their "that" clause is what it says.
+CLAIMS = {
+    "claim", "assertion", "argument", "belief", "view", "observation", "concern", "fear",
+    "hope", "warning", "promise", "pledge", "suggestion", "allegation", "charge", "accusation",
+    "insistence", "notion", "prediction", "statement", "announcement", "admission", "message",
+    "contention", "complaint", "assurance", "acknowledgment", "acknowledgement", "confidence",
+    "conviction", "doubt", "worry", "expectation", "recommendation", "denial", "boast",
+    "speculation", "theory", "opinion", "impression", "suspicion", "insinuation", "report",
+}
+_MIN_WORDS = 3
+
+
+def from_nouns(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribution]:
+    found = []
+    for noun in doc:
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in CLAIMS or quotes.containing(offset + noun.idx):
+            continue
+        clause = _that_clause(noun)
+        if clause is None:
+            continue
+        first, last = clause.left_edge, clause.right_edge
+        while last.i > first.i and (last.is_punct and last.text not in "”\"" or last.is_space):
+            last = doc[last.i - 1]
+        start, end = offset + first.idx, offset + last.idx + len(last)
+        if word_count(text, start, end) < _MIN_WORDS:
+            continue
+        source = _source(noun)
+        speaker = name_span(source, offset) if source is not None else None
+        if speaker is not None and quotes.containing(speaker[0]):
+            speaker, source = None, None
+        at = offset + noun.idx
+        found.append(Attribution(start, end, at, at + len(noun), speaker, source))
+    return found
+
+
+def _that_clause(noun: Token) -> Token | None:
+    """The clause right after the noun that begins with "that" (a content clause, not a
+    relative one: "the claim that taxes will rise", not "the claim that he made")."""
+    for child in noun.rights:
+        if child.dep_ not in ("acl", "ccomp", "relcl") or child.pos_ not in ("VERB", "AUX"):
+            continue
+        mark = child.left_edge
+        if mark.lower_ != "that" or mark.i != noun.i + 1:
+            continue
+        # In a relative clause "that" is the subject or object of the verb itself.
+        if mark.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
+            continue
+        return child
+    return None
+
+
+def _source(noun: Token) -> Token | None:
+    poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if poss is not None and poss.pos_ in ("PROPN", "NOUN", "PRON"):
+        return poss
+    if noun.dep_ == "dobj" and noun.head.pos_ == "VERB":
+        subject = subject_of(noun.head)
+        if subject is not None and subject.pos_ in ("PROPN", "NOUN", "PRON") and subject.lower_ not in ("it", "there"):
+            return subject
+    return None
