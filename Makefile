@@ -36,6 +36,7 @@ eval: install
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/extract_speed.py
 	$(BIN)/python bench/backends.py
 
 # Re-pin every dependency to what is installed now (after changing pyproject.toml).

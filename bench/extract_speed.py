@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from app.nlp.pipeline import Extractor, load_pipeline  # noqa: E402
 from app.nlp.text import paragraphs  # noqa: E402
 
-DEFAULT_TEXTS = Path("/work/shared/eval/polnear/dev.jsonl")
+DEFAULT_TEXTS = ROOT.parent / "shared" / "eval" / "polnear" / "dev.jsonl"
 
 
 def _texts(path: Path) -> list[str]:
