@@ -3,8 +3,8 @@
 reads   each of four read endpoints under wrk (32 connections, one uvicorn worker),
         Newsdesk against the floor (bench/baseline_app.py) on the same database
 scale   p50 at one connection of list/filter/search/entity endpoints, small vs large corpus
-ingest  articles/s through POST /articles and POST /articles/batch vs nlp.pipe alone,
-        and the worker's peak RSS
+ingest  articles/s through POST /articles, POST /articles/batch and `newsdesk ingest
+        --workers 1|2` vs nlp.pipe alone, and each extracting process's peak RSS
 
 Prints a Markdown section and appends it to bench/RESULTS.md.
 
@@ -254,6 +254,55 @@ def nlp_pipe_alone(texts: list[str]) -> tuple[float, str]:
     return timed(lambda: list(nlp.pipe(texts))), get_settings().spacy_model
 
 
+def ingest_cli(articles: list[dict[str, str]], workers: int) -> tuple[float, float]:
+    """`newsdesk ingest --workers N` over the same texts into a fresh database: wall seconds
+    (process start and each worker's spaCy load included) and the largest peak RSS of the
+    processes doing the extraction (the command itself with one worker, else its workers)."""
+    texts = OUT / "ingest-texts.jsonl"
+    texts.write_bytes(b"".join(orjson.dumps(a) + b"\n" for a in articles))
+    db = fresh_db("ingest-cli.db")
+    env = {**os.environ, "NEWSDESK_DATABASE_URL": f"sqlite:///{db}"}
+    cmd = [str(Path(sys.executable).with_name("newsdesk")), "ingest", str(texts), "--workers", str(workers)]
+    peaks: dict[int, float] = {}
+    started = time.perf_counter()
+    with open(OUT / "ingest-cli.log", "ab") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        while proc.poll() is None:
+            for pid in [proc.pid, *_children(proc.pid)]:
+                peak = _peak_rss_mb(pid)
+                if peak:
+                    peaks[pid] = max(peaks.get(pid, 0.0), peak)
+            time.sleep(0.1)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"newsdesk ingest --workers {workers} failed; see {OUT / 'ingest-cli.log'}")
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("SELECT count(*) FROM article").fetchone()[0]
+    if stored != len(articles):
+        raise SystemExit(f"newsdesk ingest --workers {workers} stored {stored} of {len(articles)} articles")
+    extracting = [peaks.get(proc.pid, 0.0)] if workers <= 1 else [v for pid, v in peaks.items() if pid != proc.pid]
+    return seconds, max(extracting, default=float("nan"))
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(c) for c in found]
+
+
+def _peak_rss_mb(pid: int) -> float | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # the process has ended
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
 def ingest(args: argparse.Namespace, _built: dict[int, dict[str, float]]) -> str:
     articles = read_texts(args.texts, args.ingest_articles)
     n = len(articles)
@@ -271,11 +320,14 @@ def ingest(args: argparse.Namespace, _built: dict[int, dict[str, float]]) -> str
             ingest_one_by_one(server, warm_up)
             seconds = timed(lambda: run(server))
             rows.append((label, seconds, server.peak_rss_mb()))
+    for workers in (1, 2):
+        seconds, rss = ingest_cli(articles, workers)
+        rows.append((f"`newsdesk ingest --workers {workers}` (wall time, spaCy loads included)", seconds, rss))
     lines = [
         f"#### Ingestion: {n} articles from {args.texts.name} (mean {chars:,.0f} characters), "
         f"model {model}, one uvicorn worker, SQLite",
         "",
-        "| path | seconds | articles/s | x nlp.pipe | worker peak RSS |",
+        "| path | seconds | articles/s | x nlp.pipe | peak RSS of one extracting process |",
         "|---|---:|---:|---:|---:|",
     ]
     for label, seconds, rss in rows:

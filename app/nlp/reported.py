@@ -23,7 +23,7 @@ REPORTING = {
     "inform", "remind", "notify", "concur", "disclose", "blame", "accuse",
     "reckon", "suspect", "assume", "convince", "persuade", "decide", "determine", "rule", "swear", "guarantee", "bet", "posit", "theorize", "surmise", "realize", "realise", "notice", "hear",
     "read", "describe", "proclaim", "shout", "yell", "scream", "whisper", "muse", "repeat", "remember",
-    "consider", "sound", "forget", "imagine", "reason", "calculate", "acknowledge", "envision",
+    "consider", "sound", "forget", "imagine", "reason", "calculate", "envision",
 }
 # Verbs that introduce a quotation after a colon, with no clause of their own.
 SPEECH = {"say", "tell", "add", "continue", "write", "tweet", "explain", "ask", "reply", "respond",

@@ -9,7 +9,7 @@ import orjson
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import Response
 
-from app import intake, queries, services
+from app import intake, services
 from app.auth import WriteAccess
 from app.deps import (
     JSON,
@@ -33,6 +33,7 @@ from app.openapi_docs import (
     example_detail,
 )
 from app.prepared import reading
+from app.queries import articles, quotes
 from app.schemas import ArticleDetail, ArticleEntity, ArticleSummary, Items, Page, Quote
 
 router = APIRouter(prefix="/articles", tags=["articles"])
@@ -100,7 +101,7 @@ async def create_article(request: Request, extractor: ExtractorDep, engine: Engi
         request, services.ingest, engine, extractor, article, limiter=request.app.state.extract_limiter
     )
     with reading(engine) as db:
-        detail = queries.article_detail(db, stored.id)
+        detail = articles.article_detail(db, stored.id)
     return JSON(
         detail,
         status_code=201 if stored.created else 200,
@@ -126,7 +127,7 @@ async def list_articles(
     published_after: Annotated[Timestamp | None, Query(description="Inclusive, RFC 3339")] = None,
     published_before: Annotated[Timestamp | None, Query(description="Exclusive, RFC 3339")] = None,
 ) -> Response:
-    filters = queries.ArticleFilters(
+    filters = articles.ArticleFilters(
         q=q,
         source=source,
         author=author,
@@ -136,14 +137,14 @@ async def list_articles(
         published_before=intake.as_utc(published_before),
     )
     with reading(engine) as db:
-        return JSON(queries.list_articles(db, filters, cursor, limit))
+        return JSON(articles.list_articles(db, filters, cursor, limit))
 
 
 @router.get("/{article_id:int}", response_model=ArticleDetail, summary="One article with its entities and quotes",
             responses={200: {"links": ENTITY_LINKS}, **ERRORS})
 async def get_article(article_id: Id, engine: EngineDep) -> Response:
     with reading(engine) as db:
-        detail = queries.article_detail(db, article_id)
+        detail = articles.article_detail(db, article_id)
     if detail is None:
         raise NotFound(f"No article with id {article_id}.")
     return JSON(detail)
@@ -153,18 +154,18 @@ async def get_article(article_id: Id, engine: EngineDep) -> Response:
             summary="The article's entities, most salient first", responses=ERRORS)
 async def get_article_entities(article_id: Id, engine: EngineDep) -> Response:
     with reading(engine) as db:
-        if not queries.article_exists(db, article_id):
+        if not articles.article_exists(db, article_id):
             raise NotFound(f"No article with id {article_id}.")
-        return JSON({"items": queries.article_entities(db, article_id)})
+        return JSON({"items": articles.article_entities(db, article_id)})
 
 
 @router.get("/{article_id:int}/quotes", response_model=Items[Quote],
             summary="The article's quotes, in text order", responses=ERRORS)
 async def get_article_quotes(article_id: Id, engine: EngineDep) -> Response:
     with reading(engine) as db:
-        if not queries.article_exists(db, article_id):
+        if not articles.article_exists(db, article_id):
             raise NotFound(f"No article with id {article_id}.")
-        return JSON({"items": queries.article_quotes(db, article_id)})
+        return JSON({"items": quotes.article_quotes(db, article_id)})
 
 
 @router.delete("/{article_id:int}", status_code=204, dependencies=[WriteAccess],

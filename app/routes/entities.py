@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from app import queries
 from app.deps import JSON, Cursor, EngineDep, Id, Limit, QueryText
 from app.errors import NotFound
 from app.openapi_docs import ERRORS
 from app.prepared import reading
+from app.queries import articles, entities, quotes
 from app.schemas import ArticleSummary, Entity, Page, Quote
 
 router = APIRouter(prefix="/entities", tags=["entities"])
@@ -30,13 +30,13 @@ async def list_entities(
     q: Annotated[QueryText, Query(max_length=200, description="Part of the name or an alias")] = None,
 ) -> Response:
     with reading(engine) as db:
-        return JSON(queries.list_entities(db, type_=type, q=q, cursor=cursor, limit=limit))
+        return JSON(entities.list_entities(db, type_=type, q=q, cursor=cursor, limit=limit))
 
 
 @router.get("/{entity_id:int}", response_model=Entity, summary="One entity", responses=ERRORS)
 async def get_entity(entity_id: Id, engine: EngineDep) -> Response:
     with reading(engine) as db:
-        found = queries.get_entity(db, entity_id)
+        found = entities.get_entity(db, entity_id)
     if found is None:
         raise NotFound(f"No entity with id {entity_id}.")
     return JSON(found)
@@ -46,16 +46,16 @@ async def get_entity(entity_id: Id, engine: EngineDep) -> Response:
             summary="Articles that mention the entity, newest first", responses=ERRORS)
 async def get_entity_articles(entity_id: Id, engine: EngineDep, limit: Limit = 20, cursor: Cursor = None) -> Response:
     with reading(engine) as db:
-        if not queries.entity_exists(db, entity_id):
+        if not entities.entity_exists(db, entity_id):
             raise NotFound(f"No entity with id {entity_id}.")
-        return JSON(queries.entity_articles(db, entity_id, cursor, limit))
+        return JSON(articles.entity_articles(db, entity_id, cursor, limit))
 
 
 @router.get("/{entity_id:int}/quotes", response_model=Page[Quote],
             summary="Quotes the entity spoke, newest first", responses=ERRORS)
 async def get_entity_quotes(entity_id: Id, engine: EngineDep, limit: Limit = 20, cursor: Cursor = None) -> Response:
     with reading(engine) as db:
-        if not queries.entity_exists(db, entity_id):
+        if not entities.entity_exists(db, entity_id):
             raise NotFound(f"No entity with id {entity_id}.")
-        return JSON(queries.list_quotes(db, q=None, speaker_id=entity_id, article_id=None, kind=None,
+        return JSON(quotes.list_quotes(db, q=None, speaker_id=entity_id, article_id=None, kind=None,
                                         cursor=cursor, limit=limit, listing="entity-quotes"))

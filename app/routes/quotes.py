@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from app import queries
 from app.deps import JSON, MAX_ID, Cursor, EngineDep, Limit, QueryText
 from app.openapi_docs import ERRORS
 from app.prepared import reading
+from app.queries import quotes
 from app.schemas import Page, Quote
 
 router = APIRouter(prefix="/quotes", tags=["quotes"])
@@ -28,5 +28,5 @@ async def list_quotes(
     kind: Literal["direct", "mixed", "indirect"] | None = None,
 ) -> Response:
     with reading(engine) as db:
-        return JSON(queries.list_quotes(db, q=q, speaker_id=speaker_id, article_id=article_id,
+        return JSON(quotes.list_quotes(db, q=q, speaker_id=speaker_id, article_id=article_id,
                                         kind=kind, cursor=cursor, limit=limit))

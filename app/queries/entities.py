@@ -1,0 +1,76 @@
+"""Entities: one, and the listing by popularity."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import Select, and_, bindparam, or_, select
+
+from app.models import entity_table as entity_t
+from app.pagination import decode_cursor, encode_cursor
+from app.prepared import Reader
+from app.queries.paging import Row, page
+from app.search import entity_name_match, entity_name_params
+
+ENTITY_COLUMNS = (
+    entity_t.c.id,
+    entity_t.c.name,
+    entity_t.c.type,
+    entity_t.c.aliases,
+    entity_t.c.article_count,
+    entity_t.c.mention_count,
+    entity_t.c.quote_count,
+)
+
+
+def entity(db: Reader, r: Row) -> dict[str, Any]:
+    return {
+        "id": r[0],
+        "name": r[1],
+        "type": r[2],
+        "aliases": db.json(r[3]),
+        "article_count": r[4],
+        "mention_count": r[5],
+        "quote_count": r[6],
+    }
+
+
+def get_entity(db: Reader, entity_id: int) -> dict[str, Any] | None:
+    row = db.row("entity", lambda: select(*ENTITY_COLUMNS).where(entity_t.c.id == bindparam("id")), id=entity_id)
+    return entity(db, row) if row is not None else None
+
+
+def entity_exists(db: Reader, entity_id: int) -> bool:
+    return db.row("entity_exists", lambda: select(entity_t.c.id).where(entity_t.c.id == bindparam("id")),
+                  id=entity_id) is not None
+
+
+def _popular_entities(names: Collection[str]) -> Select[Any]:
+    stmt = select(*ENTITY_COLUMNS)
+    if "type" in names:
+        stmt = stmt.where(entity_t.c.type == bindparam("type"))
+    if "q" in names:
+        stmt = stmt.where(entity_name_match(names))
+    if "last_count" in names:
+        stmt = stmt.where(or_(entity_t.c.article_count < bindparam("last_count"),
+                              and_(entity_t.c.article_count == bindparam("last_count"),
+                                   entity_t.c.id > bindparam("last_id"))))
+    return stmt.order_by(entity_t.c.article_count.desc(), entity_t.c.id).limit(bindparam("limit"))
+
+
+def list_entities(
+    db: Reader, *, type_: str | None, q: str | None, cursor: str | None, limit: int
+) -> dict[str, Any]:
+    """Most written-about first: article_count descending, then id."""
+    params: dict[str, Any] = {"limit": limit + 1}
+    if type_ is not None:
+        params["type"] = type_
+    if q:
+        params.update(entity_name_params(q, db.sqlite))
+    if cursor is not None:
+        params["last_count"], params["last_id"] = decode_cursor(cursor, "entities", (int, int))
+    names = frozenset(params)
+    rows = db.rows(("entities", names), lambda: _popular_entities(names), **params)
+    return page([entity(db, r) for r in rows], limit,
+                lambda i: encode_cursor("entities", (rows[i][4], rows[i][0])))
