@@ -7,7 +7,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.samples import RAIL
+from tests.samples import FARM, RAIL
 
 PROBLEM = "application/problem+json"
 
@@ -141,6 +141,13 @@ def test_batch_reports_each_item_and_one_bad_item_fails_alone(client: TestClient
     ndjson = "\n".join(json.dumps(x) for x in [{"text": RAIL}, {"text": "Another note from the town of Port Elwin."}])
     r = client.post("/articles/batch", content=ndjson.encode(), headers={"content-type": "application/x-ndjson"})
     assert [x["status"] for x in r.json()["items"]] == [200, 201]
+    # A line that is not JSON (or not UTF-8) is that item's failure, not the batch's.
+    lines = [json.dumps({"text": RAIL}).encode(), b"{bad json", b"\xff\xfe", json.dumps({"text": FARM}).encode()]
+    r = client.post("/articles/batch", content=b"\n".join(lines), headers={"content-type": "application/x-ndjson"})
+    assert r.status_code == 200, r.text
+    results = r.json()["items"]
+    assert [x["status"] for x in results] == [200, 422, 422, 201]
+    assert "Line 2" in results[1]["error"]["detail"]
 
 
 def test_batch_errors(make_client: object) -> None:
@@ -148,5 +155,5 @@ def test_batch_errors(make_client: object) -> None:
     assert_problem(small.post("/articles/batch", json=[{"text": "a b"}] * 3), 422)
     assert_problem(small.post("/articles/batch", json={"text": "a"}), 422)
     assert_problem(small.post("/articles/batch", json=[]), 422)
-    assert_problem(small.post("/articles/batch", content=b"{bad\n", headers={"content-type": "application/x-ndjson"}), 422)
+    assert_problem(small.post("/articles/batch", content=b"\n \n", headers={"content-type": "application/x-ndjson"}), 422)
     assert_problem(small.post("/articles/batch", content=b"x", headers={"content-type": "text/plain"}), 415)

@@ -29,10 +29,11 @@ def _items(request_type: str, body: bytes) -> list[Any]:
             try:
                 items.append(orjson.loads(line))
             except orjson.JSONDecodeError:
-                raise InvalidInput(
+                # Lines are independent: a broken one is that item's failure alone.
+                items.append(InvalidInput(
                     f"Line {number} of the NDJSON body is not valid JSON.",
                     errors=[{"loc": ["body", number - 1], "msg": "invalid JSON", "type": "json_invalid"}],
-                ) from None
+                ))
         return items
     if request_type == "application/json":
         payload = parse_json(body)
@@ -74,6 +75,8 @@ async def ingest_batch(
     valid: list[tuple[int, NewArticle]] = []
     for i, payload in enumerate(payloads):
         try:
+            if isinstance(payload, AppError):
+                raise payload
             valid.append((i, await anyio.to_thread.run_sync(intake.from_json, payload, abandon_on_cancel=True)))
         except AppError as exc:
             error = problem_body(exc.status, exc.detail, slug=exc.slug, errors=exc.errors)
