@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import trafilatura
-from trafilatura.settings import use_config
+from trafilatura.settings import set_date_params, use_config
 
 from app.nlp.plaintext import normalise_newlines
 
@@ -32,6 +32,7 @@ def parse_html_article(html: str, url: str | None = None) -> PageArticle:
         include_comments=False,
         include_tables=True,
         config=_CONFIG,
+        date_extraction_params=_date_params(),
     )
     if doc is None or isinstance(doc, dict):
         return PageArticle(text="", title=None, authors=[], published_at=None)
@@ -44,11 +45,18 @@ def parse_html_article(html: str, url: str | None = None) -> PageArticle:
     )
 
 
+def _date_params() -> dict[str, object]:
+    # trafilatura's own (max_date is today, so made per call), with the time of day kept:
+    # its default format is the date alone.
+    return {**set_date_params(True), "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+
+
 def _date(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
+        # A page's date is a hint: one that cannot be read, or leaves the calendar in UTC, is dropped.
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
