@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
-from datetime import datetime
 from functools import partial
 from typing import Annotated, Any, TypeVar
 
@@ -13,7 +11,7 @@ import anyio
 import orjson
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
@@ -62,19 +60,6 @@ class JSON(Response):
 
     def render(self, content: Any) -> bytes:
         return orjson.dumps(content)
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}.*)?")
-
-
-def _iso_only(value: object) -> object:
-    # pydantic would read a bare number as a Unix time; the contract's times are RFC 3339.
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        raise ValueError("expected an RFC 3339 date-time, e.g. 2026-11-26T09:30:00Z")
-    return value
-
-
-Timestamp = Annotated[datetime, BeforeValidator(_iso_only)]
 
 
 def _no_nul(value: str | None) -> str | None:

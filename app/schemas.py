@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Generic, Literal, TypeVar
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 T = TypeVar("T")
 
 MAX_TEXT_CHARS = 1_000_000
 MAX_FIELD_CHARS = 2_000
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}.*)?")
+
+
+def _iso_only(value: object) -> object:
+    # pydantic would read a bare number as a Unix time; the contract's times are RFC 3339.
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError("expected an RFC 3339 date-time, e.g. 2026-11-26T09:30:00Z")
+    return value
+
+
+def _in_utc(value: datetime) -> datetime:
+    # Times are stored and compared in UTC (one with no zone is read as UTC). One that
+    # leaves the calendar on the way there (9999-12-31T23:00:00-05:00) is invalid input.
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("out of range once converted to UTC") from None
+
+
+Timestamp = Annotated[datetime, BeforeValidator(_iso_only), AfterValidator(_in_utc)]
 
 
 class ArticleCreate(BaseModel):
@@ -27,7 +54,7 @@ class ArticleCreate(BaseModel):
     url: str | None = Field(default=None, max_length=MAX_FIELD_CHARS)
     source: str | None = Field(default=None, max_length=MAX_FIELD_CHARS)
     authors: list[str] = Field(default_factory=list, max_length=100)
-    published_at: datetime | None = None
+    published_at: Timestamp | None = None
     language: Literal["en"] = "en"
 
     @field_validator("authors")

@@ -155,6 +155,7 @@ def test_filters(client: TestClient) -> None:
     assert [q["article_id"] for q in found] == [rail["id"]]
     assert client.get("/entities", params={"type": "GPE"}).json()["items"]
     assert {e["type"] for e in client.get("/entities", params={"type": "GPE"}).json()["items"]} == {"GPE"}
+    assert client.get("/entities", params={"type": "gpe"}).json() == client.get("/entities", params={"type": "GPE"}).json()
 
 
 def test_article_entities_and_quotes_endpoints_match_detail(client: TestClient) -> None:

@@ -135,9 +135,21 @@ def test_request_time_limit_is_a_503(make_client: Callable[..., TestClient]) -> 
 
 
 @pytest.mark.parametrize("path", ["/articles?q=a%00b", "/articles?source=a%00", "/articles?author=%00",
-                                  "/entities?q=abc%00def", "/entities?q=%00", "/quotes?q=peace%00"])
+                                  "/entities?q=abc%00def", "/entities?q=%00", "/entities?type=%00",
+                                  "/quotes?q=peace%00"])
 def test_nul_characters_in_query_parameters_are_422(client: TestClient, path: str) -> None:
     # PostgreSQL's driver refuses a NUL outright: it must be invalid input before that.
     r = client.get(path)
     assert_problem(r, 422)
     assert "NUL" in r.text
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+01:00"])
+def test_times_that_leave_the_calendar_in_utc_are_422(client: TestClient, when: str) -> None:
+    r = client.post("/articles", json={"text": RAIL, "published_at": when})
+    assert_problem(r, 422)
+    assert r.json()["errors"][0]["loc"][-1] == "published_at"
+    for name in ("published_after", "published_before"):
+        r = client.get("/articles", params={name: when})
+        assert_problem(r, 422)
+    assert client.get("/articles").json()["items"] == []

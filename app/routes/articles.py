@@ -20,7 +20,6 @@ from app.deps import (
     Id,
     Limit,
     QueryText,
-    Timestamp,
     run_write,
 )
 from app.errors import InvalidInput, NotFound, UnsupportedMediaType
@@ -34,7 +33,7 @@ from app.openapi_docs import (
 )
 from app.prepared import reading
 from app.queries import articles, quotes
-from app.schemas import ArticleDetail, ArticleEntity, ArticleSummary, Items, Page, Quote
+from app.schemas import ArticleDetail, ArticleEntity, ArticleSummary, Items, Page, Quote, Timestamp
 
 router = APIRouter(prefix="/articles", tags=["articles"])
 

@@ -24,13 +24,13 @@ async def list_entities(
     limit: Limit = 20,
     cursor: Cursor = None,
     type: Annotated[
-        str | None,
-        Query(max_length=32, description="OntoNotes label: PERSON, ORG, GPE, LOC, NORP, …"),
+        QueryText,
+        Query(max_length=32, description="OntoNotes label, any case: PERSON, ORG, GPE, LOC, NORP, …"),
     ] = None,
     q: Annotated[QueryText, Query(max_length=200, description="Part of the name or an alias")] = None,
 ) -> Response:
     with reading(engine) as db:
-        return JSON(entities.list_entities(db, type_=type, q=q, cursor=cursor, limit=limit))
+        return JSON(entities.list_entities(db, type_=type and type.upper(), q=q, cursor=cursor, limit=limit))
 
 
 @router.get("/{entity_id:int}", response_model=Entity, summary="One entity", responses=ERRORS)
