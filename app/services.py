@@ -11,12 +11,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Integer, bindparam, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import Executable
 
 from app.db import writer
 from app.errors import AppError, ExtractionFailed
@@ -221,29 +223,43 @@ def _lock_order(entity: ExtractedEntity) -> tuple[str, str]:
     return entity.type, entity_key(entity.name)
 
 
-def _upsert_entity(conn: Connection, entity: ExtractedEntity, quote_count: int) -> int:
-    """The corpus-wide entity for this article's entity, made if new, its counts updated."""
-    forms = _merge_aliases([], [entity.name, *(m.text for m in entity.mentions)])
-    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    upsert = dialect_insert(entity_t).values(
-        name=entity.name, type=entity.type, key=entity_key(entity.name), aliases=forms,
-        article_count=1, mention_count=len(entity.mentions), quote_count=quote_count,
-    )
+@cache
+def _entity_statements(dialect: str) -> tuple[Executable, Executable]:
+    """The entity upsert and alias update, built once: building a statement per entity cost
+    more than running it (about 1 ms of Python each, ~25 entities an article)."""
+    dialect_insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    mentions, quotes = bindparam("mention_count", type_=Integer), bindparam("quote_count", type_=Integer)
     # One statement makes or updates the row and locks it until commit, so the aliases it
     # returns cannot change under us before we add ours (PostgreSQL has concurrent writers).
-    row = conn.execute(
-        upsert.on_conflict_do_update(
+    upsert = (
+        dialect_insert(entity_t)
+        .values(name=bindparam("name"), type=bindparam("type"), key=bindparam("key"),
+                aliases=bindparam("aliases"), article_count=1, mention_count=mentions, quote_count=quotes)
+        .on_conflict_do_update(
             index_elements=["type", "key"],
             set_={
                 "article_count": entity_t.c.article_count + 1,
-                "mention_count": entity_t.c.mention_count + len(entity.mentions),
-                "quote_count": entity_t.c.quote_count + quote_count,
+                "mention_count": entity_t.c.mention_count + mentions,
+                "quote_count": entity_t.c.quote_count + quotes,
             },
-        ).returning(entity_t.c.id, entity_t.c.aliases)
-    ).one()
+        )
+        .returning(entity_t.c.id, entity_t.c.aliases)
+    )
+    new_aliases = update(entity_t).where(entity_t.c.id == bindparam("entity_id")).values(aliases=bindparam("aliases"))
+    return upsert, new_aliases
+
+
+def _upsert_entity(conn: Connection, entity: ExtractedEntity, quote_count: int) -> int:
+    """The corpus-wide entity for this article's entity, made if new, its counts updated."""
+    upsert, new_aliases = _entity_statements(conn.dialect.name)
+    forms = _merge_aliases([], [entity.name, *(m.text for m in entity.mentions)])
+    row = conn.execute(upsert, {
+        "name": entity.name, "type": entity.type, "key": entity_key(entity.name), "aliases": forms,
+        "mention_count": len(entity.mentions), "quote_count": quote_count,
+    }).one()
     aliases = _merge_aliases(list(row.aliases), forms)
     if aliases != row.aliases:
-        conn.execute(update(entity_t).where(entity_t.c.id == row.id).values(aliases=aliases))
+        conn.execute(new_aliases, {"entity_id": row.id, "aliases": aliases})
     return row.id
 
 
