@@ -60,3 +60,21 @@ def test_instances_starting_at_once_migrate_safely(database_url: str) -> None:
         assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
     assert "article" in inspect(engine).get_table_names()
     engine.dispose()
+
+
+
+def test_pg_trgm_is_not_kept_in_a_schema_that_may_be_dropped(engine: Engine) -> None:
+    # Dropping a schema with CASCADE drops the extensions in it, and with them every other
+    # schema's trigram indexes: the extension goes to public whenever public can hold it.
+    if engine.dialect.name != "postgresql":
+        pytest.skip("schemas and extensions are PostgreSQL's")
+    with engine.connect() as conn:
+        home, ours, public_writable = conn.execute(text(
+            "SELECT n.nspname, current_schema(), "
+            "coalesce((SELECT has_schema_privilege(oid, 'CREATE') FROM pg_namespace WHERE nspname = 'public'), false) "
+            "FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
+        )).one()
+    if not public_writable:
+        pytest.skip("public cannot hold extensions for this role: the extension stays in our schema")
+    assert home == "public" != ours
+    assert {"ix_entity_name_trgm", "ix_entity_aliases_trgm"} <= {i["name"] for i in inspect(engine).get_indexes("entity")}

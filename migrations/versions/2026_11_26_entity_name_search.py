@@ -59,7 +59,13 @@ def _sqlite_upgrade() -> None:
 
 
 def _postgresql_upgrade() -> None:
-    op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    # An extension lives in one schema, and dropping that schema with CASCADE drops it with
+    # every other schema's trigram indexes: so public when we may, else our own schema.
+    home = op.get_bind().execute(
+        text("SELECT coalesce((SELECT quote_ident(nspname) FROM pg_namespace WHERE nspname = 'public' "
+             "AND has_schema_privilege(oid, 'CREATE')), quote_ident(current_schema()))")
+    ).scalar_one()
+    op.execute(f"CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA {home}")
     # The operator class lives in whichever schema the extension went to (maybe not one
     # on this connection's search_path, if another schema installed it first).
     schema = op.get_bind().execute(
