@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -124,16 +124,9 @@ def _validated(
         url=url,
         source=source,
         authors=authors,
-        published_at=as_utc(published_at),
+        published_at=published_at,
         language=language,
     )
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """A time in UTC; one with no zone is read as UTC, as the contract's times are."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _check_storable(field: str, value: str | None) -> None:

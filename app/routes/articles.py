@@ -132,8 +132,8 @@ async def list_articles(
         author=author,
         entity_id=entity_id,
         speaker_id=speaker_id,
-        published_after=intake.as_utc(published_after),
-        published_before=intake.as_utc(published_before),
+        published_after=published_after,
+        published_before=published_before,
     )
     with reading(engine) as db:
         return JSON(articles.list_articles(db, filters, cursor, limit))
