@@ -1,0 +1,118 @@
+"""Names of places and of their peoples: countries with their aliases, US states with their
+abbreviations, and demonyms. Built from pycountry and the usual English forms, never from
+the articles being read."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pycountry
+
+_LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+
+# Short forms the country list does not carry, and names it carries in another form.
+_COUNTRY_ALIASES = {
+    "us": "United States", "u.s.": "United States", "u.s": "United States", "usa": "United States",
+    "u.s.a.": "United States", "united states": "United States", "united states of america": "United States",
+    "america": "United States", "uk": "United Kingdom", "u.k.": "United Kingdom", "britain": "United Kingdom",
+    "great britain": "United Kingdom", "united kingdom": "United Kingdom", "russia": "Russia",
+    "russian federation": "Russia", "iran": "Iran", "syria": "Syria", "south korea": "South Korea",
+    "north korea": "North Korea", "vietnam": "Vietnam", "laos": "Laos", "the netherlands": "Netherlands",
+    "holland": "Netherlands", "czech republic": "Czechia", "ivory coast": "Côte d'Ivoire", "taiwan": "Taiwan",
+    "palestine": "Palestine", "vatican": "Vatican City", "soviet union": "Soviet Union", "ussr": "Soviet Union",
+    "european union": None, "eu": None,
+}
+
+# The Associated Press's abbreviations of US state names, as datelines and party labels
+# ("Sen. Tim Kaine, D-Va.") write them; the two-letter postal codes come from pycountry.
+_AP_STATES = (
+    "Ala.=Alabama Ariz.=Arizona Ark.=Arkansas Calif.=California Colo.=Colorado Conn.=Connecticut "
+    "Del.=Delaware Fla.=Florida Ga.=Georgia Ill.=Illinois Ind.=Indiana Kan.=Kansas Ky.=Kentucky "
+    "La.=Louisiana Md.=Maryland Mass.=Massachusetts Mich.=Michigan Minn.=Minnesota Miss.=Mississippi "
+    "Mo.=Missouri Mont.=Montana Neb.=Nebraska Nev.=Nevada N.H.=New_Hampshire N.J.=New_Jersey "
+    "N.M.=New_Mexico N.Y.=New_York N.C.=North_Carolina N.D.=North_Dakota Okla.=Oklahoma Ore.=Oregon "
+    "Pa.=Pennsylvania R.I.=Rhode_Island S.C.=South_Carolina S.D.=South_Dakota Tenn.=Tennessee "
+    "Vt.=Vermont Va.=Virginia Wash.=Washington W.Va.=West_Virginia Wis.=Wisconsin Wyo.=Wyoming "
+    "D.C.=District_of_Columbia"
+)
+
+_DEMONYMS = {
+    "american", "americans", "british", "english", "scottish", "welsh", "irish", "french", "german", "germans",
+    "dutch", "swiss", "greek", "chinese", "japanese", "vietnamese", "israeli", "israelis", "iraqi", "iraqis",
+    "pakistani", "afghan", "thai", "filipino", "turkish", "turk", "turks", "spanish", "polish", "danish", "swedish",
+    "finnish", "norwegian", "russian", "russians", "ukrainian", "ukrainians", "iranian", "iranians", "syrian",
+    "syrians", "saudi", "saudis", "palestinian", "palestinians", "mexican", "mexicans", "canadian", "korean",
+    "indian", "african", "european", "europeans", "arab", "arabs", "muslim", "muslims", "christian", "christians",
+    "jewish", "jews", "democrat", "democrats", "democratic", "republican", "republicans", "latino", "latinos",
+    "hispanic", "asian", "kurdish", "kurds", "azerbaijani", "azerbaijanis", "armenian", "armenians", "georgian",
+    "egyptian", "libyan", "cuban", "brazilian", "argentine", "australian", "italian", "portuguese", "belgian",
+    "austrian", "hungarian", "czech", "romanian", "serbian", "croatian", "nigerian", "kenyan", "ethiopian",
+    "somali", "sudanese", "lebanese", "jordanian", "yemeni", "qatari", "emirati", "kuwaiti", "catholic",
+    "catholics", "sunni", "shiite", "shia", "hindu", "buddhist", "conservative", "liberal", "liberals",
+}
+
+
+@cache
+def _countries() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        canonical = getattr(country, "common_name", None) or country.name
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names[value.casefold()] = canonical
+    for alias, canonical in _COUNTRY_ALIASES.items():
+        if canonical is None:
+            names.pop(alias, None)
+        else:
+            names[alias] = canonical
+    return names
+
+
+def country_name(text: str) -> str | None:
+    return _countries().get(_LEADING_THE.sub("", text).casefold().strip())
+
+
+@cache
+def _state_abbreviations() -> dict[str, str]:
+    """'Va.', 'Va' and 'VA' -> 'Virginia'. Only the abbreviations: a state's own name
+    needs no mapping, and 'Georgia' must stay free to be the country."""
+    out: dict[str, str] = {}
+    for pair in _AP_STATES.split():
+        abbreviation, name = pair.split("=")
+        out[abbreviation] = out[abbreviation.rstrip(".")] = name.replace("_", " ")
+    for state in pycountry.subdivisions.get(country_code="US") or ():
+        out[state.code.removeprefix("US-")] = state.name
+    return out
+
+
+def state_name(text: str) -> str | None:
+    """The US state an abbreviation stands for; case matters ("Pa" is Pennsylvania, "PA" too,
+    "pa" is nobody)."""
+    return _state_abbreviations().get(text.strip())
+
+
+def is_state_abbreviation(word: str) -> bool:
+    return word in _state_abbreviations()
+
+
+@cache
+def _derived_demonyms() -> frozenset[str]:
+    """People's names made from country names by the usual endings (Rwanda -> Rwandan,
+    Pakistan -> Pakistani, Japan -> Japanese, Sweden -> Swede): a superset, harmless
+    since only words the model took for entities are looked up."""
+    out: set[str] = set()
+    for name in _countries():
+        if " " in name or len(name) < 4:
+            continue
+        stems = {name, name[:-1]} | ({name[:-2]} if name.endswith(("ia", "en", "ey")) else set())
+        for stem in stems:
+            for ending in ("n", "an", "ian", "i", "ese", "ish", "e", "ic"):
+                out.add(stem + ending)
+    return frozenset(out | {w + "s" for w in out})
+
+
+def is_demonym(text: str) -> bool:
+    folded = text.casefold()
+    return folded in _DEMONYMS or (folded not in _countries() and folded in _derived_demonyms())
