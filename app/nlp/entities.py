@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from app.nlp.mentions import KEPT_LABELS, TITLES, Mention, from_span, key, split_compounds
-from app.nlp.places import country_name, state_name
+from app.nlp.places import country_name, is_capital, is_known_place, state_name
 from app.nlp.text import Paragraph, Quotes
 from app.nlp.types import ExtractedEntity, Span
 
@@ -54,11 +54,12 @@ def group(mentions: list[Mention], title_end: int) -> list[Group]:
     by_key: dict[tuple[str, str], Group] = {}
     persons: list[tuple[tuple[str, ...], Group]] = []  # full names seen so far, in order
 
-    def person_for(words: tuple[str, ...], before: int) -> Group | None:
+    def person_for(words: tuple[str, ...], before: int, surname_only: bool = False) -> Group | None:
         """The most recent full name that this shorter name is part of (a surname, usually)."""
         candidates = [
             g for full, g in persons
-            if len(full) > len(words) and (full[-len(words):] == words or full[: len(words)] == words)
+            if len(full) > len(words)
+            and (full[-len(words):] == words or (not surname_only and full[: len(words)] == words))
         ]
         if not candidates:
             return None
@@ -89,8 +90,15 @@ def group(mentions: list[Mention], title_end: int) -> list[Group]:
         if g is None and m.label in ("PERSON", "ORG", "NORP") and len(words) <= 2:
             # A bare surname, or the small model calling a surname an ORG: the person.
             g = person_for(words, m.start)
-            if g is None and m.label != "PERSON":
+            if g is None and is_capital(m.text):
+                # "Yerevan" PERSON, "Minsk" ORG: a capital no person of the article is named after.
+                m.label, group_key = "GPE", ("GPE", " ".join(words))
+                g = by_key.get(group_key)
+            elif g is None and m.label != "PERSON":
                 g = by_key.get(("PERSON", " ".join(words)))
+        elif g is None and m.label == "GPE" and len(words) == 1 and not is_known_place(m.text):
+            # The small model's GPE for a surname ("Machado" after "Alicia Machado").
+            g = person_for(words, m.start, surname_only=True)
         if g is None:
             g = Group(m.label)
             by_key[group_key] = g

@@ -37,6 +37,30 @@ _AP_STATES = (
     "D.C.=District_of_Columbia"
 )
 
+# National capitals (and seats of government), which the small model often takes for
+# people or organisations ("Yerevan" PERSON, "Minsk" ORG). Capitals that are also common
+# first names or institutions (Victoria, Santiago, Kingston, Georgetown) are left out.
+_CAPITALS = frozenset(name.replace("_", " ") for name in """
+Kabul Tirana Algiers Andorra_la_Vella Luanda Buenos_Aires Yerevan Canberra Vienna Baku Nassau Manama Dhaka
+Bridgetown Minsk Brussels Belmopan Porto-Novo Thimphu La_Paz Sucre Sarajevo Gaborone Brasilia Brasília
+Bandar_Seri_Begawan Sofia Ouagadougou Gitega Bujumbura Phnom_Penh Yaounde Yaoundé Ottawa Praia Bangui
+N'Djamena Beijing Bogota Bogotá Moroni Kinshasa Brazzaville San_José Yamoussoukro Abidjan Zagreb
+Havana Nicosia Prague Copenhagen Djibouti Roseau Santo_Domingo Dili Quito Cairo San_Salvador Malabo Asmara
+Tallinn Mbabane Addis_Ababa Suva Helsinki Paris Libreville Banjul Tbilisi Berlin Accra Athens Guatemala_City
+Conakry Bissau Port-au-Prince Tegucigalpa Budapest Reykjavik Reykjavík New_Delhi Jakarta Tehran
+Baghdad Dublin Jerusalem Tel_Aviv Rome Tokyo Amman Astana Nairobi Tarawa Pristina Kuwait_City
+Bishkek Vientiane Riga Beirut Maseru Monrovia Tripoli Vaduz Vilnius Luxembourg Antananarivo Lilongwe
+Kuala_Lumpur Bamako Valletta Majuro Nouakchott Port_Louis Mexico_City Palikir Chisinau Chișinău Monaco
+Ulaanbaatar Ulan_Bator Podgorica Rabat Maputo Naypyidaw Yangon Rangoon Windhoek Kathmandu Amsterdam The_Hague
+Wellington Managua Niamey Abuja Pyongyang Skopje Oslo Muscat Islamabad Ngerulmud Ramallah Panama_City
+Port_Moresby Asuncion Asunción Lima Manila Warsaw Lisbon Doha Bucharest Moscow Kigali Basseterre Castries
+Kingstown Apia San_Marino Riyadh Dakar Belgrade Freetown Singapore Bratislava Ljubljana Honiara
+Mogadishu Pretoria Cape_Town Bloemfontein Seoul Juba Madrid Colombo Khartoum Paramaribo Stockholm Bern
+Damascus Taipei Dushanbe Dodoma Dar_es_Salaam Bangkok Lome Lomé Nuku'alofa Port_of_Spain Tunis Ankara
+Ashgabat Funafuti Kampala Kyiv Kiev Abu_Dhabi London Washington Montevideo Tashkent Port_Vila Vatican_City
+Caracas Hanoi Sanaa Sana'a Lusaka Harare
+""".split())
+
 _DEMONYMS = {
     "american", "americans", "british", "english", "scottish", "welsh", "irish", "french", "german", "germans",
     "dutch", "swiss", "greek", "chinese", "japanese", "vietnamese", "israeli", "israelis", "iraqi", "iraqis",
@@ -111,6 +135,16 @@ def _derived_demonyms() -> frozenset[str]:
             for ending in ("n", "an", "ian", "i", "ese", "ish", "e", "ic"):
                 out.add(stem + ending)
     return frozenset(out | {w + "s" for w in out})
+
+
+def is_capital(text: str) -> bool:
+    return text in _CAPITALS
+
+
+def is_known_place(text: str) -> bool:
+    """A country, US state or capital, by any of the names above."""
+    return bool(country_name(text) or state_name(text) or is_capital(text)
+                or text in _state_abbreviations().values())
 
 
 def is_demonym(text: str) -> bool:

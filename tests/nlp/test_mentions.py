@@ -128,3 +128,26 @@ def test_full_name_stays_whole_when_only_its_surname_is_named_alone() -> None:
     full = _at(text, "Celine Le Mar", "PERSON")
     out = split_compounds(text, [full, Mention("Le Mar", text.rindex("Le Mar"), text.rindex("Le Mar") + 6, "ORG")])
     assert full in out and len(out) == 2
+
+
+def test_capital_the_model_took_for_a_person_is_a_place() -> None:
+    text = "Talks with Yerevan resumed, and Minsk objected."
+    groups = group([_at(text, "Yerevan", "PERSON"), _at(text, "Minsk", "ORG")], 0)
+    assert sorted((g.name, g.label) for g in groups) == [("Minsk", "GPE"), ("Yerevan", "GPE")]
+
+
+def test_capital_that_is_a_surname_of_the_article_stays_the_person() -> None:
+    text = "Denzel Washington starred. Washington said he loved the role."
+    groups = group([_at(text, "Denzel Washington", "PERSON"),
+                    Mention("Washington", text.rindex("Washington"), text.rindex("Washington") + 10, "PERSON")], 0)
+    assert [(g.name, g.label, len(g.mentions)) for g in groups] == [("Denzel Washington", "PERSON", 2)]
+
+
+def test_surname_the_model_took_for_a_place_joins_the_person() -> None:
+    text = "Alicia Ferrand sued. Later Ferrand won, and Paris reacted."
+    groups = group([_at(text, "Alicia Ferrand", "PERSON"),
+                    Mention("Ferrand", text.rindex("Ferrand"), text.rindex("Ferrand") + 7, "GPE"),
+                    _at(text, "Paris", "GPE")], 0)
+    assert sorted((g.name, g.label, len(g.mentions)) for g in groups) == [
+        ("Alicia Ferrand", "PERSON", 2), ("Paris", "GPE", 1),
+    ]
