@@ -90,13 +90,13 @@ def group(mentions: list[Mention], title_end: int) -> list[Group]:
         if g is None and m.label in ("PERSON", "ORG", "NORP") and len(words) <= 2:
             # A bare surname, or the small model calling a surname an ORG: the person.
             g = person_for(words, m.start)
-            if g is None and is_capital(m.text):
+            if g is None and is_capital(m.form):
                 # "Yerevan" PERSON, "Minsk" ORG: a capital no person of the article is named after.
                 m.label, group_key = "GPE", ("GPE", " ".join(words))
                 g = by_key.get(group_key)
             elif g is None and m.label != "PERSON":
                 g = by_key.get(("PERSON", " ".join(words)))
-        elif g is None and m.label == "GPE" and len(words) == 1 and not is_known_place(m.text):
+        elif g is None and m.label == "GPE" and len(words) == 1 and not is_known_place(m.form):
             # The small model's GPE for a surname ("Machado" after "Alicia Machado").
             g = person_for(words, m.start, surname_only=True)
         if g is None:
@@ -118,7 +118,7 @@ def canonical_name(g: Group) -> str:
     # The fullest form: most words, then the most frequent.
     counts: dict[str, int] = defaultdict(int)
     for m in g.mentions:
-        counts[m.text] += 1
+        counts[m.form] += 1
     return max(counts, key=lambda t: (len(t.split()), counts[t], -len(t)))
 
 

@@ -69,6 +69,11 @@ class Mention:
     end: int
     label: str
     in_quote: bool = False
+    # How the name is written where the text shouts it: "Oslo" for a dateline's "OSLO".
+    form: str = ""
+
+    def __post_init__(self) -> None:
+        self.form = self.form or self.text
 
 
 Bounds = tuple[int, int]
@@ -95,7 +100,8 @@ def from_span(text: str, span: SpacySpan, offset: int) -> Mention | None:
     surface = text[start:end]
     if not is_name(surface):
         return None
-    return Mention(surface, start, end, retype(surface, span.label_))
+    form = span.doc.text[start - offset:end - offset]
+    return Mention(surface, start, end, retype(form, span.label_), form=form)
 
 
 def _trim(text: str, start: int, end: int) -> Bounds | None:

@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from app.nlp import entities, headline, hedged, labelled, nominal, quotes, reported, speakers
+from app.nlp import dateline, entities, headline, hedged, labelled, nominal, quotes, reported, speakers
 from app.nlp.attribution import Attribution, classify
 from app.nlp.text import Paragraph, Quotes, find_quotes, for_parsing, paragraphs
 from app.nlp.types import ExtractedEntity, ExtractedQuote, Extraction, Span, Speaker
@@ -82,7 +82,9 @@ def _common_words(nlp: Language) -> frozenset[str]:
 
 def _prepare(text: str, common: frozenset[str]) -> tuple[str, Quotes, str, list[Paragraph]]:
     found = find_quotes(text)
-    return text, found, headline.sentence_case(text, for_parsing(text, found), common), paragraphs(text)
+    paras = paragraphs(text)
+    parse_text = headline.sentence_case(text, for_parsing(text, found), common)
+    return text, found, dateline.for_parsing(text, parse_text, paras), paras
 
 
 def build(text: str, found: Quotes, parsed: list[tuple[Paragraph, Doc]]) -> Extraction:

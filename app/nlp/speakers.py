@@ -40,12 +40,13 @@ class EntityMention:
 @dataclass
 class Context:
     """What a source's words can refer to, in text order: every entity mention, people
-    named as subjects of main clauses, and the sources resolved so far ((position, entity)
-    pairs)."""
+    named as subjects of main clauses, the sources resolved so far ((position, entity)
+    pairs), and the nouns that described them ((position, lemma, entity))."""
 
     mentions: list[EntityMention]
     subjects: list[tuple[int, int]]
     speakers: list[tuple[int, int]] = field(default_factory=list)
+    descriptions: list[tuple[int, str, int]] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -127,6 +128,8 @@ def resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str)
     entity = _resolve(span, token, ctx, text)
     if entity is not None:
         ctx.speakers.append((span[0], entity))
+        if token is not None and token.pos_ == "NOUN":
+            ctx.descriptions.append((span[0], token.lemma_.lower(), entity))
     return entity
 
 
@@ -151,6 +154,11 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
         return _latest(before, {"ORG"})
     if token.pos_ == "NOUN":
         lemma = token.lemma_.lower()
+        # "the spokesman" after "a spokesman for the European Union" said something: the same source.
+        if _is_definite(token):
+            for p, described, entity in reversed(ctx.descriptions):
+                if p < s and described == lemma:
+                    return entity
         # "the ambassador": the person introduced with that title.
         for m in reversed(before[-40:]):
             if m.type == "PERSON" and lemma in text[max(0, m.start - 60):m.end + 40].lower():
