@@ -12,7 +12,8 @@ from spacy.tokens import Token
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _NAME_LEFT = {"compound", "flat", "det", "amod", "poss", "nmod", "nummod"}
-PERSON_PRONOUNS = {"he", "she", "him", "her"}
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+RELATIVE_PRONOUNS = {"who", "whom", "which", "that"}
 ORG_PRONOUNS = {"it"}
 # What such a description or title calls a person, so "the ambassador" finds Khazar Ibrahim.
 ROLE_NOUNS = {
@@ -140,8 +141,13 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
         return min(inside, key=lambda m: (_PRIORITY[m.type], -(m.end - m.start))).entity
     if token is None:
         return None
-    before = [m for m in ctx.before(s) if not m.in_quote]
     word = token.lower_
+    if word in RELATIVE_PRONOUNS and token.head.dep_ == "relcl" and token.head.head.i < token.i:
+        # "Sen. Ada Marsh, who said …": whom the relative clause hangs on.
+        noun = token.head.head
+        offset = s - token.idx
+        return _resolve(name_span(noun, offset), noun, ctx, text)
+    before = [m for m in ctx.before(s) if not m.in_quote]
     if word in PERSON_PRONOUNS:
         # The centre of attention: the latest person who spoke or was the subject of a
         # main clause, whichever came last; failing both, the latest person named.

@@ -59,3 +59,17 @@ def test_the_description_refers_back_to_the_source_it_described(nlp_extractor: E
     assert later.speaker.mention.text == "the spokesman"
     assert later.speaker.entity == first.speaker.entity
     assert later.speaker.name != "Lena Ortiz"
+
+
+def test_relative_pronoun_source_is_the_person_it_hangs_on(nlp_extractor: Extractor) -> None:
+    text = (
+        "The bill was opposed by Senator Ada Marsh, who said that it would raise rents for most families.\n"
+        "Marsh has led the opposition since March."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    quote = quote_containing(result, "it would raise rents")
+    assert quote.speaker is not None
+    assert quote.speaker.mention.text == "who"
+    assert quote.speaker.name == "Ada Marsh"
+    assert quote.speaker.entity is not None
