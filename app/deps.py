@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from app.config import Settings
 from app.nlp.pipeline import Extractor
+from app.queries.ranked import RANK_WINDOW
 
 T = TypeVar("T")
 
@@ -71,6 +72,11 @@ def _no_nul(value: str | None) -> str | None:
 
 
 QueryText = Annotated[str | None, AfterValidator(_no_nul)]
+SEARCH_HELP = (
+    "Every word, any case and inflection; \"a phrase\" in double quotes, pref* for a prefix. "
+    f"Best match first, among the newest {RANK_WINDOW:,} matches: narrow with more words or the "
+    "other filters to reach older ones."
+)
 
 
 # How long /health reports failing writes after the last one failed: long enough for a

@@ -199,3 +199,23 @@ def test_name_search_agrees_with_a_plain_substring_test(client: TestClient) -> N
 def test_like_wildcards_in_entity_names_are_literal(client: TestClient, q: str) -> None:
     client.post("/articles", json={"text": HARBOUR})
     assert entity_names(client, q) == []
+
+
+def test_ranking_covers_the_newest_matches_and_filters_reach_older_ones(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.queries import ranked
+
+    monkeypatch.setattr(ranked, "RANK_WINDOW", 3)
+    ids = []
+    for i in range(5):
+        text = f"Report {i}: the lighthouse keeper in Port Elwin repaired the lamp." + (" Lighthouse." * i)
+        r = client.post("/articles", json={"text": text, "source": f"Gazette {i}"})
+        assert r.status_code == 201
+        ids.append(r.json()["id"])
+    # The three newest matches, the one naming the lighthouse most often first.
+    assert article_ids(client, "lighthouse") == [ids[4], ids[3], ids[2]]
+    # An older match is found when a filter leaves it among the newest.
+    assert article_ids(client, "lighthouse", source="Gazette 0") == [ids[0]]
+    monkeypatch.setattr(ranked, "RANK_WINDOW", 100)
+    assert sorted(article_ids(client, "lighthouse")) == sorted(ids)

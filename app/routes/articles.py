@@ -14,6 +14,7 @@ from app.auth import WriteAccess
 from app.deps import (
     JSON,
     MAX_ID,
+    SEARCH_HELP,
     Cursor,
     EngineDep,
     ExtractorDep,
@@ -118,7 +119,7 @@ async def list_articles(
     engine: EngineDep,
     limit: Limit = 20,
     cursor: Cursor = None,
-    q: Annotated[QueryText, Query(max_length=200, description="Words in the title or text")] = None,
+    q: Annotated[QueryText, Query(max_length=200, description="Words in the title or text. " + SEARCH_HELP)] = None,
     source: Annotated[QueryText, Query(max_length=2000)] = None,
     author: Annotated[QueryText, Query(max_length=2000, description="An author's exact name")] = None,
     entity_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Mentions this entity")] = None,

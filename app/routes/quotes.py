@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from app.deps import JSON, MAX_ID, Cursor, EngineDep, Limit, QueryText
+from app.deps import JSON, MAX_ID, SEARCH_HELP, Cursor, EngineDep, Limit, QueryText
 from app.openapi_docs import ERRORS
 from app.prepared import reading
 from app.queries import quotes
@@ -22,7 +22,7 @@ async def list_quotes(
     engine: EngineDep,
     limit: Limit = 20,
     cursor: Cursor = None,
-    q: Annotated[QueryText, Query(max_length=200, description="Words in the quote")] = None,
+    q: Annotated[QueryText, Query(max_length=200, description="Words in the quote. " + SEARCH_HELP)] = None,
     speaker_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="The speaking entity")] = None,
     article_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     kind: Literal["direct", "mixed", "indirect"] | None = None,
