@@ -33,15 +33,33 @@ def sentence_case(text: str, parse_text: str, common: Collection[str]) -> str:
     longer = [w for w in words if len(w.group()) > 3]
     if len(longer) < _MIN_WORDS or sum(w.group()[0].isupper() for w in longer) < _TITLE_SHARE * len(longer):
         return parse_text
-    if all(w.group().isupper() for w in longer):
-        return parse_text  # all capitals: a different style, read as it is
     names = _capitalised_inside_sentences(text, end)
     chars = list(parse_text)
+    if all(w.group().isupper() for w in longer):
+        return _from_capitals(text, words, names, chars)
     for w in words[1:]:
         word = w.group()
         if (word[0].isupper() and not word.isupper() and _stem(word) not in names
                 and _is_common(word.lower(), common)):
             chars[w.start()] = chars[w.start()].lower()
+    return "".join(chars)
+
+
+def _from_capitals(text: str, words: list[re.Match[str]], names: set[str], chars: list[str]) -> str:
+    """An all-capitals headline ("SENATE PASSES HOUSING BILL") in sentence case: a word
+    the body writes in capitals stays so ("NATO"), one it writes as a name gets its capital
+    ("Senate"), the first word too; the rest is lowered. The model reads a line of
+    capitals as one long organisation."""
+    in_capitals = {m.group() for m in _WORD.finditer(text, words[-1].end()) if m.group().isupper()}
+    for i, w in enumerate(words):
+        word = w.group()
+        if word in in_capitals and len(word) > 1:
+            continue
+        keep_first = i == 0 or _stem(word.title()) in names
+        for j in range(w.start() + (1 if keep_first else 0), w.end()):
+            lowered = chars[j].lower()
+            if len(lowered) == 1:
+                chars[j] = lowered
     return "".join(chars)
 
 

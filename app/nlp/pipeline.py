@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from app.nlp import dateline, entities, headline, hedged, labelled, nominal, quotes, reported, speakers
+from app.nlp import captions, dateline, entities, headline, hedged, labelled, nominal, quotes, reported, speakers
 from app.nlp.attribution import Attribution, classify
 from app.nlp.text import Paragraph, Quotes, find_quotes, for_parsing, paragraphs
 from app.nlp.types import ExtractedEntity, ExtractedQuote, Extraction, Span, Speaker
@@ -84,7 +84,8 @@ def _prepare(text: str, common: frozenset[str]) -> tuple[str, Quotes, str, list[
     found = find_quotes(text)
     paras = paragraphs(text)
     parse_text = headline.sentence_case(text, for_parsing(text, found), common)
-    return text, found, dateline.for_parsing(text, parse_text, paras), paras
+    parse_text = captions.for_parsing(dateline.for_parsing(text, parse_text, paras), captions.credits(text, paras))
+    return text, found, parse_text, paras
 
 
 def build(text: str, found: Quotes, parsed: list[tuple[Paragraph, Doc]]) -> Extraction:
@@ -103,7 +104,7 @@ def build(text: str, found: Quotes, parsed: list[tuple[Paragraph, Doc]]) -> Extr
 def _attributions(text: str, parsed: list[tuple[Paragraph, Doc]], found: Quotes, body_end: int) -> list[Attribution]:
     atts: list[Attribution] = []
     for para, doc in parsed:
-        if para.start < body_end:
+        if para.start < body_end and not captions.is_caption(text, para):
             atts.extend(reported.from_verbs(doc, para.start, found, text))
             atts.extend(hedged.from_hedges(doc, para.start, found, text))
             atts.extend(nominal.from_nouns(doc, para.start, found, text))

@@ -73,3 +73,42 @@ def test_relative_pronoun_source_is_the_person_it_hangs_on(nlp_extractor: Extrac
     assert quote.speaker.mention.text == "who"
     assert quote.speaker.name == "Ada Marsh"
     assert quote.speaker.entity is not None
+
+
+def test_headline_in_capitals_yields_its_names_not_one_long_organisation(nlp_extractor: Extractor) -> None:
+    text = (
+        "SENATE PASSES HOUSING BILL AFTER NATO SUMMIT\n"
+        "The Senate passed the housing bill on Friday, a day after the NATO summit ended."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    senate = entity_named(result, "Senate")
+    assert any(m.text == "SENATE" for m in senate.mentions)
+    for entity in result.entities:
+        assert "PASSES" not in entity.name and "BILL" not in entity.name, entity
+
+
+def test_photo_caption_gives_no_statement_and_its_credit_no_entity(nlp_extractor: Extractor) -> None:
+    text = (
+        "Housing bill passes\n"
+        "The Senate passed the housing bill on Friday.\n"
+        "FILE - In this March 3 file photo, Sen. Ada Marsh speaks to reporters on Capitol Hill. (AP Photo/Evan Vucci)\n"
+        "“This bill will build homes,” Marsh said after the vote.\n"
+        "Photo: Tom Quill leaves the chamber. Jane Doe/Reuters"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    caption_start = text.index("FILE -")
+    caption_end = text.index("“This")
+    assert not [q for q in result.quotes if caption_start <= q.start < caption_end], result.quotes
+    names = {e.name for e in result.entities}
+    assert not [n for n in names if "Vucci" in n or "Jane Doe" in n or "Photo" in n], names
+    quote = quote_containing(result, "This bill will build homes")
+    assert quote.speaker is not None and quote.speaker.name == "Ada Marsh"
+
+
+def test_a_poll_named_with_a_slash_is_no_photo_credit(nlp_extractor: Extractor) -> None:
+    text = "Voters back the bill\nThe latest Reuters/Ipsos poll released Friday shows that most voters back the housing bill."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    quote_containing(result, "most voters back the housing bill")
