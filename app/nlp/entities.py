@@ -67,16 +67,17 @@ def group(mentions: list[Mention], title_end: int) -> list[Group]:
         earlier = [g for g in candidates if g.first <= before]
         return max(earlier, key=lambda g: g.first) if earlier else min(candidates, key=lambda g: g.first)
 
-    # Longest names first so that "Khazar Ibrahim" exists before "Ibrahim" is placed.
-    for m in sorted(mentions, key=lambda m: -len(m.text.split())):
+    # Shortest full names first, so that "Crooked Hillary Clinton" finds "Hillary Clinton"
+    # and all full names exist before "Ibrahim" is placed.
+    for m in sorted(mentions, key=lambda m: len(m.text.split())):
         if m.label == "PERSON" and len(m.text.split()) > 1:
             words = tuple(key(m.text).split())
-            g = by_key.get(("PERSON", " ".join(words)))
+            g = by_key.get(("PERSON", " ".join(words))) or _with_one_word_before(words, by_key)
             if g is None:
                 g = Group("PERSON")
-                by_key[("PERSON", " ".join(words))] = g
                 groups.append(g)
                 persons.append((words, g))
+            by_key[("PERSON", " ".join(words))] = g
             g.mentions.append(m)
     for m in mentions:
         if m.label == "PERSON" and len(m.text.split()) > 1:
@@ -110,16 +111,32 @@ def group(mentions: list[Mention], title_end: int) -> list[Group]:
     return _merge_same_name(groups)
 
 
+def _with_one_word_before(words: tuple[str, ...], by_key: dict[tuple[str, str], Group]) -> Group | None:
+    """The person a full name with one word more in front names: an epithet ("Crooked
+    Hillary Clinton") or a first name before a surname that has a particle ("Bill de Blasio")."""
+    if len(words) < 3:
+        return None
+    return by_key.get(("PERSON", " ".join(words[1:])))
+
+
 def canonical_name(g: Group) -> str:
     if g.label == "GPE":
         for m in g.mentions:
             if name := country_name(m.text) or state_name(m.text):
                 return name
-    # The fullest form: most words, then the most frequent.
+    # The fullest form: most words, then the most frequent; but not a word put before the
+    # name the article usually writes ("Crooked Hillary Clinton" once, "Hillary Clinton"
+    # twenty times), unless that name is a surname with its particle ("de Blasio").
     counts: dict[str, int] = defaultdict(int)
     for m in g.mentions:
         counts[m.form] += 1
-    return max(counts, key=lambda t: (len(t.split()), counts[t], -len(t)))
+    candidates = [t for t in counts if not _adds_a_word_to_a_commoner_name(t, counts)] or list(counts)
+    return max(candidates, key=lambda t: (len(t.split()), counts[t], -len(t)))
+
+
+def _adds_a_word_to_a_commoner_name(form: str, counts: dict[str, int]) -> bool:
+    rest = form.split(maxsplit=1)[1] if len(form.split()) > 2 else ""
+    return bool(rest) and rest[0].isupper() and counts.get(rest, 0) > counts[form]
 
 
 def _merge_same_name(groups: list[Group]) -> list[Group]:

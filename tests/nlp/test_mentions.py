@@ -151,3 +151,31 @@ def test_surname_the_model_took_for_a_place_joins_the_person() -> None:
     assert sorted((g.name, g.label, len(g.mentions)) for g in groups) == [
         ("Alicia Ferrand", "PERSON", 2), ("Paris", "GPE", 1),
     ]
+
+
+def _all(text: str, surface: str, label: str) -> list[Mention]:
+    out, at = [], text.find(surface)
+    while at >= 0:
+        out.append(Mention(surface, at, at + len(surface), label))
+        at = text.find(surface, at + 1)
+    return out
+
+
+def test_an_epithet_before_a_name_is_the_same_person_not_its_name() -> None:
+    text = ("Lena Ortiz spoke. Lena Ortiz left. He mocked Sneaky Lena Ortiz online. "
+            "Ortiz replied, and Lena Ortiz laughed.")
+    mentions = _all(text, "Lena Ortiz", "PERSON")
+    mentions = [m for m in mentions if text[m.start - 7:m.start] != "Sneaky "]
+    mentions += _all(text, "Sneaky Lena Ortiz", "PERSON")
+    mentions.append(Mention("Ortiz", text.index("Ortiz replied"), text.index("Ortiz replied") + 5, "PERSON"))
+    groups = group(mentions, 0)
+    assert [(g.name, len(g.mentions)) for g in groups] == [("Lena Ortiz", 5)]
+
+
+def test_a_first_name_before_a_surname_with_a_particle_is_the_full_name() -> None:
+    text = "Mayor Bill de Blasio spoke. Later de Blasio left, and de Blasio returned."
+    mentions = _all(text, "Bill de Blasio", "PERSON") + [
+        Mention("de Blasio", at, at + 9, "PERSON") for at in (text.index("de Blasio left"), text.index("de Blasio ret"))
+    ]
+    groups = group(mentions, 0)
+    assert [(g.name, len(g.mentions)) for g in groups] == [("Bill de Blasio", 3)]
