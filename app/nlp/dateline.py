@@ -15,7 +15,7 @@ from itertools import islice
 from app.nlp.text import Paragraph
 
 _DATELINE = re.compile(
-    r"(?P<place>[A-Z][A-Z.’'-]+(?:\s+[A-Z][A-Z.’'-]*)*)"  # BAKU, NEW YORK, ST. LOUIS
+    r"(?P<place>[^\W\d_][^\W\d_.’'-]*[.’'-]?(?:\s+[^\W\d_][^\W\d_.’'-]*[.’'-]?)*)"  # BAKU, ST. LOUIS, İZMİR
     r"(?:,\s+[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*)?)?"  # , Calif. / , N.H. / , Azerbaijan
     r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"  # , Nov. 26
     r"\s*(?:\([^()\n]{1,40}\))?"  # (Reuters)
@@ -33,13 +33,14 @@ def for_parsing(text: str, parse_text: str, paragraphs: Iterable[Paragraph]) -> 
     chars: list[str] | None = None
     for para in islice(paragraphs, _FIRST_LINES):
         m = _DATELINE.match(text, para.start, para.end)
-        if m is None or not any(c.isalpha() for c in m.group("place")):
+        if m is None or not m.group("place").isupper() or len(m.group("place")) < 3:
             continue
         chars = chars if chars is not None else list(parse_text)
         first = True
         for i in range(m.start("place"), m.end("place")):
             if chars[i].isalpha():
-                if not first:
+                # A letter whose lowercase is two ("İ") stays: the text keeps its length.
+                if not first and len(chars[i].lower()) == 1:
                     chars[i] = chars[i].lower()
                 first = False
             else:

@@ -112,3 +112,14 @@ def test_a_poll_named_with_a_slash_is_no_photo_credit(nlp_extractor: Extractor) 
     result = nlp_extractor.extract(text)
     assert_offsets(text, result)
     quote_containing(result, "most voters back the housing bill")
+
+
+def test_dateline_with_letters_whose_lowercase_is_longer_keeps_offsets(nlp_extractor: Extractor) -> None:
+    text = "Port deal\nİZMİR, March 3 (Reuters) - Harbour chief Deniz Kaya said on Tuesday that the port would reopen."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    quote = quote_containing(result, "the port would reopen")
+    assert quote.text.endswith("the port would reopen")
+    assert quote.speaker is not None and quote.speaker.mention.text.endswith("Deniz Kaya")
+    assert "İZMİR" not in quote.speaker.mention.text
+    assert [m.text for m in entity_named(result, "Deniz Kaya").mentions] == ["Deniz Kaya"]
