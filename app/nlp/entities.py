@@ -108,7 +108,7 @@ def group(mentions: list[Mention], title_end: int) -> list[Group]:
     for g in groups:
         g.mentions.sort(key=lambda m: m.start)
         g.name = canonical_name(g)
-    return _merge_same_name(groups)
+    return _merge_acronyms(_merge_same_name(groups))
 
 
 def _with_one_word_before(words: tuple[str, ...], by_key: dict[tuple[str, str], Group]) -> Group | None:
@@ -137,6 +137,34 @@ def canonical_name(g: Group) -> str:
 def _adds_a_word_to_a_commoner_name(form: str, counts: dict[str, int]) -> bool:
     rest = form.split(maxsplit=1)[1] if len(form.split()) > 2 else ""
     return bool(rest) and rest[0].isupper() and counts.get(rest, 0) > counts[form]
+
+
+# Words an acronym skips: "Federal Bureau of Investigation" is FBI.
+_ACRONYM_SKIPS = {"of", "the", "and", "for", "on", "in", "&"}
+_BODY_LABELS = {"ORG", "GPE", "NORP", "FAC", "LOC"}
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.replace("-", " ").split() if w.casefold() not in _ACRONYM_SKIPS).upper()
+
+
+def _merge_acronyms(groups: list[Group]) -> list[Group]:
+    """An acronym and the name it abbreviates in the same article are one body: "the
+    Democratic National Committee (DNC)", "the Associated Press" and "AP"."""
+    by_initials: dict[str, Group] = {}
+    for g in groups:
+        if g.label == "ORG" and len(g.name.split()) > 1:
+            by_initials.setdefault(_initials(g.name), g)
+    out: list[Group] = []
+    for g in groups:
+        acronym = g.name.replace(".", "")
+        full = by_initials.get(acronym) if g.label in _BODY_LABELS and 2 <= len(acronym) <= 6 else None
+        if full is not None and full is not g and acronym.isupper() and acronym.isalpha():
+            full.mentions.extend(g.mentions)
+            full.mentions.sort(key=lambda m: m.start)
+        else:
+            out.append(g)
+    return out
 
 
 def _merge_same_name(groups: list[Group]) -> list[Group]:

@@ -179,3 +179,19 @@ def test_a_first_name_before_a_surname_with_a_particle_is_the_full_name() -> Non
     ]
     groups = group(mentions, 0)
     assert [(g.name, len(g.mentions)) for g in groups] == [("Bill de Blasio", 3)]
+
+
+def test_an_acronym_joins_the_name_it_abbreviates() -> None:
+    text = ("The Harbour Workers Union (HWU) met the Federal Bureau of Investigation. "
+            "HWU leaders said the FBI agreed. The HW Group was not there.")
+    mentions = [
+        _at(text, "Harbour Workers Union", "ORG"),
+        *_all(text, "HWU", "ORG"),
+        _at(text, "Federal Bureau of Investigation", "ORG"),
+        Mention("FBI", text.index("FBI"), text.index("FBI") + 3, "ORG"),
+        _at(text, "HW Group", "ORG"),
+    ]
+    groups = group(mentions, 0)
+    assert sorted((g.name, len(g.mentions)) for g in groups) == [
+        ("Federal Bureau of Investigation", 2), ("HW Group", 1), ("Harbour Workers Union", 3),
+    ]
