@@ -111,15 +111,15 @@ def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribu
         if quotes.containing(offset + token.idx):
             continue  # speech reported inside a quotation belongs to the quoted speaker
         content: Token | None = None
+        last: Token | None = None
         if lemma in REPORTING:
-            content = next((c for c in token.children if c.dep_ == "ccomp"), None)
+            content, last = _clause_reported(token)
         if content is None and lemma in SPEECH:
             # "X said: “…”" — the quotation after a colon, not parsed as a clause.
             content = next((c for c in token.rights if c.dep_ in ("dobj", "parataxis", "npadvmod", "attr")), None)
             if content is not None and not quotes.overlapping(offset + content.left_edge.idx,
                                                               offset + content.right_edge.idx + 1):
                 content = None  # "told more jokes": an object, not something said
-        last = None
         parenthetical = False
         if content is None and lemma in REPORTING and token.dep_ == "parataxis" and token.head.i > token.i:
             # "The museum, Mr. Obama said, would make …": the sentence around the aside.
@@ -142,6 +142,25 @@ def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribu
                                  speaker, subject))
     found.extend(_according_to(doc, offset, quotes))
     return found
+
+
+def _clause_reported(verb: Token) -> tuple[Token | None, Token | None]:
+    """The clause a reporting verb reports. One after the verb wins over one before it:
+    in "It is unlikely; her team says she will run" the clause before is the writer's."""
+    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    if clauses:
+        return next((c for c in clauses if c.i > verb.i), clauses[0]), None
+    # "said after the debate he would sign it": with a phrase between them the parser
+    # takes the clause for an adverbial one, though nothing ("if", "because") marks it.
+    # It starts at its subject, past the phrase it took in.
+    for clause in verb.children:
+        if clause.dep_ != "advcl" or clause.i < verb.i or any(
+                m.dep_ in ("mark", "advmod") and m.i < clause.i for m in clause.children):
+            continue
+        subject = next((s for s in clause.children if s.dep_ in ("nsubj", "nsubjpass") and s.i < clause.i), None)
+        if subject is not None:
+            return subject, clause
+    return None, None
 
 
 def _phrase_content(verb: Token) -> tuple[Token | None, Token | None]:

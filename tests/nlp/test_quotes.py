@@ -398,3 +398,24 @@ def test_paragraph_ending_in_a_colon_introduces_the_next_quote(nlp_extractor: Ex
     q = quote_containing(result, "Dredge the channel")
     assert q.speaker is not None and q.speaker.name == "Ines Duarte"
     assert q.cue is not None and q.cue.text == "listed"
+
+
+def test_clause_after_the_verb_is_what_it_reports(nlp_extractor: Extractor) -> None:
+    # The parser may hang the writer's clause before a semicolon on the verb as well.
+    text = "It’s a very unlikely outcome; the mayor’s office says she will run again next spring."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "she will run again")
+    assert q.text == "she will run again next spring"
+    assert q.speaker is not None and q.speaker.mention.text == "the mayor’s office"
+    no_quote_containing(result, "unlikely outcome")
+
+
+def test_clause_after_a_phrase_parsed_as_adverbial(nlp_extractor: Extractor) -> None:
+    # "after the hearing" between verb and clause makes the parser read "accept" as advcl.
+    text = "Garcia said after the hearing he would not accept the committee's offer if it were repeated."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "would not accept")
+    assert q.text == "he would not accept the committee's offer if it were repeated"
+    assert q.speaker is not None and q.speaker.mention.text == "Garcia"
