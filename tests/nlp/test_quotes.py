@@ -265,6 +265,21 @@ def test_headline_labelled_with_its_source(nlp_extractor: Extractor) -> None:
     assert q.speaker is not None and q.speaker.mention.text == "Olga Petrova"
 
 
+def test_headline_label_that_is_a_noun_but_no_name(nlp_extractor: Extractor) -> None:
+    text = "Survey: Farmers in the valley expect a poor harvest this autumn.\n\nGrowers were asked in May.\n"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "Farmers in the valley")
+    assert q.speaker is not None and q.speaker.mention.text == "Survey"
+
+
+def test_headline_kicker_is_not_a_source(nlp_extractor: Extractor) -> None:
+    text = "Breaking: Farmers in the valley expect a poor harvest this autumn.\n\nGrowers were asked in May.\n"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    assert all(q.speaker is None or q.speaker.mention.text != "Breaking" for q in result.quotes)
+
+
 def test_transcript_speaker_label_in_capitals(nlp_extractor: Extractor) -> None:
     text = ("Senator Jane Holt spoke to the host.\n\n"
             "HOLT: Well, I think the budget deal is a good one for the state.\n\n"
