@@ -434,3 +434,14 @@ def test_clause_after_a_phrase_parsed_as_adverbial(nlp_extractor: Extractor) -> 
     q = quote_containing(result, "would not accept")
     assert q.text == "he would not accept the committee's offer if it were repeated"
     assert q.speaker is not None and q.speaker.mention.text == "Garcia"
+
+
+def test_according_to_keeps_a_claim_that_holds_a_stance(nlp_extractor: Extractor) -> None:
+    # "plans to visit" is itself a stance; its content does not hold the cue "according
+    # to", so it does not swallow the claim the aide made.
+    text = "The mayor plans to visit the flooded villages on Sunday, according to a city hall aide."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "The mayor plans")
+    assert q.text == "The mayor plans to visit the flooded villages on Sunday"
+    assert q.speaker is not None and q.speaker.mention.text == "a city hall aide"
