@@ -445,3 +445,26 @@ def test_according_to_keeps_a_claim_that_holds_a_stance(nlp_extractor: Extractor
     q = quote_containing(result, "The mayor plans")
     assert q.text == "The mayor plans to visit the flooded villages on Sunday"
     assert q.speaker is not None and q.speaker.mention.text == "a city hall aide"
+
+
+def test_dash_signature_with_no_break_spaces(nlp_extractor: Extractor) -> None:
+    # Web text often puts a no-break space after the dash and at the end of the line.
+    text = ("Readers sent us their views on the debate.\n"
+            "“The candidates ignored the farmers again, and nobody asked about water.”\u2015\u00a0Lena Ortiz\u00a0\n"
+            "“Nobody on that stage understands how hard the winter was for us.” \u2015 Tom Reyes\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "ignored the farmers")
+    assert q.speaker is not None and q.speaker.mention.text == "Lena Ortiz"
+
+
+def test_paragraph_opened_with_a_closing_mark(nlp_extractor: Extractor) -> None:
+    # ”Word at the start of a paragraph is a typo for “Word, not the end of a quotation.
+    text = ("Readers sent us their views on the debate.\n"
+            "“The candidates ignored the farmers again, and nobody asked about water.” \u2015 Lena Ortiz\n"
+            "”Nobody on that stage understands how hard the winter was for us.” \u2015 Tom Reyes\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "Nobody on that stage")
+    assert q.text.startswith("”Nobody") and q.text.endswith("for us.”")
+    assert q.speaker is not None and q.speaker.mention.text == "Tom Reyes"
