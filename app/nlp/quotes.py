@@ -134,9 +134,10 @@ def _dash_source(q: tuple[int, int], text: str) -> Attribution | None:
 
 
 def _continued_turn(q: tuple[int, int], previous: Attribution | None, text: str) -> Attribution | None:
-    """A quotation that follows the last speaker's with only the attribution between them
-    (“…,” he said. “…”) continues that speaker's turn, even into the next paragraph."""
-    if previous is None or previous.speaker is None or previous.kind not in ("direct", "mixed"):
+    """A quotation that follows the last speaker's words with only the attribution between
+    them continues that speaker's turn, even into the next paragraph: after a quotation
+    (“…,” he said. “…”) and after reported speech alike (…, Schiff said. “…”)."""
+    if previous is None or previous.speaker is None:
         return None
     gap_start, gap_end = previous.end, q[0]
     if gap_end - gap_start > 300:

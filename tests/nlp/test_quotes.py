@@ -468,3 +468,12 @@ def test_paragraph_opened_with_a_closing_mark(nlp_extractor: Extractor) -> None:
     q = quote_containing(result, "Nobody on that stage")
     assert q.text.startswith("”Nobody") and q.text.endswith("for us.”")
     assert q.speaker is not None and q.speaker.mention.text == "Tom Reyes"
+
+
+def test_quotation_right_after_reported_speech_continues_its_turn(nlp_extractor: Extractor) -> None:
+    text = ("The council will vote on the bridge in March, Mayor Elena Ruiz said. "
+            "“We have waited long enough for this bridge and the town deserves it.”\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "waited long enough")
+    assert q.speaker is not None and q.speaker.name == "Elena Ruiz"
