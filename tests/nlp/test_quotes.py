@@ -477,3 +477,12 @@ def test_quotation_right_after_reported_speech_continues_its_turn(nlp_extractor:
     assert_offsets(text, result)
     q = quote_containing(result, "waited long enough")
     assert q.speaker is not None and q.speaker.name == "Elena Ruiz"
+
+
+def test_source_the_parser_took_into_an_opening_phrase(nlp_extractor: Extractor) -> None:
+    # With no comma after the phrase, the name is read as part of it and "said" has no subject.
+    text = "In an interview with the Gazette Lopez said that the mill would close."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "the mill would close")
+    assert q.speaker is not None and q.speaker.mention.text.endswith("Lopez")
