@@ -121,8 +121,10 @@ def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribu
                                                               offset + content.right_edge.idx + 1):
                 content = None  # "told more jokes": an object, not something said
         parenthetical = False
-        if content is None and lemma in REPORTING and token.dep_ == "parataxis" and token.head.i > token.i:
-            # "The museum, Mr. Obama said, would make …": the sentence around the aside.
+        if content is None and lemma in REPORTING and token.dep_ == "parataxis" and (
+                token.head.i > token.i or _sentence_goes_on(token)):
+            # "The museum, Mr. Obama said, would make …", "Lenox thrived, he said, until
+            # it went bankrupt": the sentence around the aside.
             content, parenthetical = token.head, True
         if content is None:
             content, last = _phrase_content(token)
@@ -142,6 +144,16 @@ def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribu
                                  speaker, subject))
     found.extend(_according_to(doc, offset, quotes))
     return found
+
+
+def _sentence_goes_on(verb: Token) -> bool:
+    """The aside "…, X said," is followed by more of the sentence it interrupts (not by a
+    participle of its own: "…, he said, adding that …" reports something else)."""
+    comma = next((t for t in verb.doc[verb.i + 1:verb.sent.end] if t.text == ","), None)
+    if comma is None:
+        return False
+    rest = [t for t in verb.doc[comma.i + 1:verb.sent.end] if not t.is_punct and not t.is_space]
+    return len(rest) >= _MIN_CONTENT_WORDS and not (rest[0].tag_ == "VBG" and rest[0].head is verb)
 
 
 def _clause_reported(verb: Token) -> tuple[Token | None, Token | None]:

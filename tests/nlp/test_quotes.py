@@ -486,3 +486,15 @@ def test_source_the_parser_took_into_an_opening_phrase(nlp_extractor: Extractor)
     assert_offsets(text, result)
     q = quote_containing(result, "the mill would close")
     assert q.speaker is not None and q.speaker.mention.text.endswith("Lopez")
+
+
+def test_aside_with_the_sentence_going_on_after_it(nlp_extractor: Extractor) -> None:
+    text = ("The mill was the town's biggest employer, Mayor Ana Ruiz said, until it closed in 1998.\n\n"
+            "The river was clean again, she said, adding that the fish came back.\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "biggest employer")
+    assert q.text == "The mill was the town's biggest employer, Mayor Ana Ruiz said, until it closed in 1998"
+    assert q.speaker is not None and q.speaker.mention.text == "Mayor Ana Ruiz"
+    # A participle after the aside reports something of its own.
+    assert quote_containing(result, "The river was clean").text == "The river was clean again"
