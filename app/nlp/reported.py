@@ -35,8 +35,10 @@ INFINITIVE = {
     "encourage", "warn", "demand", "vote", "prefer", "wish", "like", "love", "hate",
 }
 # Talk about something: the topic is what is attributed ("talked about …", "called for …").
+# Not "spoke on": that is nearly always the medium or the terms ("on Fox News", "on the
+# condition of anonymity").
 TOPIC = {
-    "talk": {"about", "of"}, "speak": {"about", "of", "on"}, "write": {"about", "of", "on"},
+    "talk": {"about", "of"}, "speak": {"about", "of"}, "write": {"about", "of", "on"},
     "comment": {"on"}, "complain": {"about", "of"}, "ask": {"about"}, "call": {"for"},
     "argue": {"for", "against", "about"}, "warn": {"about", "of", "against"}, "testify": {"about", "on"},
     "campaign": {"for", "against", "on"}, "rail": {"against"}, "joke": {"about"}, "boast": {"about", "of"},

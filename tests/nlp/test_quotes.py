@@ -498,3 +498,12 @@ def test_aside_with_the_sentence_going_on_after_it(nlp_extractor: Extractor) -> 
     assert q.speaker is not None and q.speaker.mention.text == "Mayor Ana Ruiz"
     # A participle after the aside reports something of its own.
     assert quote_containing(result, "The river was clean").text == "The river was clean again"
+
+
+def test_spoke_on_is_the_medium_or_the_terms_not_a_topic(nlp_extractor: Extractor) -> None:
+    text = ("A council official spoke on the condition of anonymity.\n\n"
+            "Mayor Ana Ruiz spoke about the flood defences at length.\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    no_quote_containing(result, "condition of anonymity")
+    assert quote_containing(result, "flood defences").text == "the flood defences"
