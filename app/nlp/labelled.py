@@ -18,8 +18,21 @@ _LABEL = re.compile(r"([A-Z][\w.'’&-]*(?:[ \t]+(?:[A-Z][\w.'’&-]*|of|at|the|
 # so there only a transcript's speaker counts: a name in capitals that the article also
 # writes as a name ("PENCE:" for Pence), which "UPDATE:" or "CLARIFICATION:" is not.
 _SOURCE_TYPES = {"PERSON", "ORG", "GPE", "NORP"}
+# A headline's label with more words than this is a title of its own ("Stealth Over Health").
+_MAX_LABEL_WORDS = 3
 # Fewer words after the label are a caption or list item, not a statement.
 _MIN_WORDS = 3
+
+
+def _names_a_source(doc: Doc, end: int, label: str) -> bool:
+    """A headline's short label in capitals that ends on a noun names who speaks even when
+    the parser finds no name in it ("Poll:", "Pat Caddell:"); a kicker that starts with an
+    article ("The Latest:") or ends on a verb or interjection ("Breaking:", "Wow:") does not."""
+    words = label.split()
+    if len(words) > _MAX_LABEL_WORDS or words[0] in ("The", "A", "An") or not all(w[0].isupper() for w in words):
+        return False
+    last = next((t for t in reversed(doc) if t.idx < end and not t.is_punct), None)
+    return last is not None and last.pos_ in ("NOUN", "PROPN") and last.tag_ not in ("VBG", "VBN", "UH")
 
 
 def from_label(doc: Doc, offset: int, quotes: Quotes, text: str, headline: bool) -> Attribution | None:
@@ -32,7 +45,8 @@ def from_label(doc: Doc, offset: int, quotes: Quotes, text: str, headline: bool)
         last = label.split()[-1]
         named = len(last) > 2 and not doc.vocab[last.lower()].is_stop and last.title() in text
     else:
-        named = headline and any(e.label_ in _SOURCE_TYPES and e.start_char < m.end(1) for e in doc.ents)
+        named = headline and (any(e.label_ in _SOURCE_TYPES and e.start_char < m.end(1) for e in doc.ents)
+                              or _names_a_source(doc, m.end(1), text[offset:offset + m.end(1)]))
     if not named:
         return None
     start, end = offset + m.end(), offset + len(doc.text.rstrip())

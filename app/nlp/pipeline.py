@@ -150,7 +150,7 @@ def _outermost(atts: list[Attribution]) -> list[Attribution]:
     for att in atts:
         cue = att.cue
         nested = cue is not None and any(
-            s <= cue[0] and att.end <= e and (s, e) != (att.start, att.end)
+            s <= cue[0] < e and att.end <= e and (s, e) != (att.start, att.end)
             for s, e in contents[:bisect.bisect_right(contents, (cue[0], 1 << 62))])
         if not nested:
             out.append(att)

@@ -26,7 +26,7 @@ _TURN_GAP_WORDS = 6
 # How many tokens after a quotation its source and verb may take ("Gov. Mark Dayton went").
 _FOLLOWING_TOKENS = 6
 _SENTENCE_END = re.compile(r"[.!?][”\"']?\s+[“\"]?[A-Z]|\n")
-_DASH_SOURCE = re.compile(r"[ \t]*[—―–-]{1,2}[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})")
+_DASH_SOURCE = re.compile(r"[^\S\n]*[—―–-]{1,2}[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})")
 
 
 def _ends_speech(text: str, q: tuple[int, int]) -> bool:
@@ -127,16 +127,17 @@ def _dash_source(q: tuple[int, int], text: str) -> Attribution | None:
     m = _DASH_SOURCE.match(text, q[1])
     if m is None:
         return None
-    rest = text[m.end():m.end() + 2]
+    rest = text[m.end():m.end() + 8].lstrip(" \t\xa0")  # web text ends lines with no-break spaces
     if rest and rest[0] not in "\n,.;":
         return None
     return Attribution(q[0], q[1], None, None, m.span(1), None, kind="direct")
 
 
 def _continued_turn(q: tuple[int, int], previous: Attribution | None, text: str) -> Attribution | None:
-    """A quotation that follows the last speaker's with only the attribution between them
-    (“…,” he said. “…”) continues that speaker's turn, even into the next paragraph."""
-    if previous is None or previous.speaker is None or previous.kind not in ("direct", "mixed"):
+    """A quotation that follows the last speaker's words with only the attribution between
+    them continues that speaker's turn, even into the next paragraph: after a quotation
+    (“…,” he said. “…”) and after reported speech alike (…, Schiff said. “…”)."""
+    if previous is None or previous.speaker is None:
         return None
     gap_start, gap_end = previous.end, q[0]
     if gap_end - gap_start > 300:

@@ -35,8 +35,10 @@ INFINITIVE = {
     "encourage", "warn", "demand", "vote", "prefer", "wish", "like", "love", "hate",
 }
 # Talk about something: the topic is what is attributed ("talked about …", "called for …").
+# Not "spoke on": that is nearly always the medium or the terms ("on Fox News", "on the
+# condition of anonymity").
 TOPIC = {
-    "talk": {"about", "of"}, "speak": {"about", "of", "on"}, "write": {"about", "of", "on"},
+    "talk": {"about", "of"}, "speak": {"about", "of"}, "write": {"about", "of", "on"},
     "comment": {"on"}, "complain": {"about", "of"}, "ask": {"about"}, "call": {"for"},
     "argue": {"for", "against", "about"}, "warn": {"about", "of", "against"}, "testify": {"about", "on"},
     "campaign": {"for", "against", "on"}, "rail": {"against"}, "joke": {"about"}, "boast": {"about", "of"},
@@ -111,18 +113,20 @@ def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribu
         if quotes.containing(offset + token.idx):
             continue  # speech reported inside a quotation belongs to the quoted speaker
         content: Token | None = None
+        last: Token | None = None
         if lemma in REPORTING:
-            content = next((c for c in token.children if c.dep_ == "ccomp"), None)
+            content, last = _clause_reported(token)
         if content is None and lemma in SPEECH:
             # "X said: “…”" — the quotation after a colon, not parsed as a clause.
             content = next((c for c in token.rights if c.dep_ in ("dobj", "parataxis", "npadvmod", "attr")), None)
             if content is not None and not quotes.overlapping(offset + content.left_edge.idx,
                                                               offset + content.right_edge.idx + 1):
                 content = None  # "told more jokes": an object, not something said
-        last = None
         parenthetical = False
-        if content is None and lemma in REPORTING and token.dep_ == "parataxis" and token.head.i > token.i:
-            # "The museum, Mr. Obama said, would make …": the sentence around the aside.
+        if content is None and lemma in REPORTING and token.dep_ == "parataxis" and (
+                token.head.i > token.i or _sentence_goes_on(token)):
+            # "The museum, Mr. Obama said, would make …", "Lenox thrived, he said, until
+            # it went bankrupt": the sentence around the aside.
             content, parenthetical = token.head, True
         if content is None:
             content, last = _phrase_content(token)
@@ -142,6 +146,35 @@ def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribu
                                  speaker, subject))
     found.extend(_according_to(doc, offset, quotes))
     return found
+
+
+def _sentence_goes_on(verb: Token) -> bool:
+    """The aside "…, X said," is followed by more of the sentence it interrupts (not by a
+    participle of its own: "…, he said, adding that …" reports something else)."""
+    comma = next((t for t in verb.doc[verb.i + 1:verb.sent.end] if t.text == ","), None)
+    if comma is None:
+        return False
+    rest = [t for t in verb.doc[comma.i + 1:verb.sent.end] if not t.is_punct and not t.is_space]
+    return len(rest) >= _MIN_CONTENT_WORDS and not (rest[0].tag_ == "VBG" and rest[0].head is verb)
+
+
+def _clause_reported(verb: Token) -> tuple[Token | None, Token | None]:
+    """The clause a reporting verb reports. One after the verb wins over one before it:
+    in "It is unlikely; her team says she will run" the clause before is the writer's."""
+    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    if clauses:
+        return next((c for c in clauses if c.i > verb.i), clauses[0]), None
+    # "said after the debate he would sign it": with a phrase between them the parser
+    # takes the clause for an adverbial one, though nothing ("if", "because") marks it.
+    # It starts at its subject, past the phrase it took in.
+    for clause in verb.children:
+        if clause.dep_ != "advcl" or clause.i < verb.i or any(
+                m.dep_ in ("mark", "advmod") and m.i < clause.i for m in clause.children):
+            continue
+        subject = next((s for s in clause.children if s.dep_ in ("nsubj", "nsubjpass") and s.i < clause.i), None)
+        if subject is not None:
+            return subject, clause
+    return None, None
 
 
 def _phrase_content(verb: Token) -> tuple[Token | None, Token | None]:

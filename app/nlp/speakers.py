@@ -121,6 +121,8 @@ def _noun_before(verb: Token) -> Token | None:
     noun = verb.doc[j]
     if noun.pos_ in ("PROPN", "NOUN") and noun.dep_ in ("appos", "conj", "npadvmod", "dep"):
         return noun
+    if noun.pos_ == "PROPN" and noun.dep_ == "pobj":
+        return noun  # "In a meeting with the Post Trump said …": the name taken into the phrase
     return None
 
 

@@ -59,6 +59,8 @@ def paragraphs(text: str) -> list[Paragraph]:
 def _can_open(text: str, pos: int, mark: str) -> bool:
     if mark in _OPENING:
         return True
+    if mark == "”" and (pos == 0 or text[pos - 1] == "\n") and text[pos + 1:pos + 2].isalpha():
+        return True  # a paragraph that opens with ”Word: the wrong mark typed for “
     if mark not in _EITHER:
         return False
     # A straight mark right after a word closes or measures something (5'11"), it does not open.

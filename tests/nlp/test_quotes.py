@@ -265,6 +265,21 @@ def test_headline_labelled_with_its_source(nlp_extractor: Extractor) -> None:
     assert q.speaker is not None and q.speaker.mention.text == "Olga Petrova"
 
 
+def test_headline_label_that_is_a_noun_but_no_name(nlp_extractor: Extractor) -> None:
+    text = "Survey: Farmers in the valley expect a poor harvest this autumn.\n\nGrowers were asked in May.\n"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "Farmers in the valley")
+    assert q.speaker is not None and q.speaker.mention.text == "Survey"
+
+
+def test_headline_kicker_is_not_a_source(nlp_extractor: Extractor) -> None:
+    text = "Breaking: Farmers in the valley expect a poor harvest this autumn.\n\nGrowers were asked in May.\n"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    assert all(q.speaker is None or q.speaker.mention.text != "Breaking" for q in result.quotes)
+
+
 def test_transcript_speaker_label_in_capitals(nlp_extractor: Extractor) -> None:
     text = ("Senator Jane Holt spoke to the host.\n\n"
             "HOLT: Well, I think the budget deal is a good one for the state.\n\n"
@@ -398,3 +413,97 @@ def test_paragraph_ending_in_a_colon_introduces_the_next_quote(nlp_extractor: Ex
     q = quote_containing(result, "Dredge the channel")
     assert q.speaker is not None and q.speaker.name == "Ines Duarte"
     assert q.cue is not None and q.cue.text == "listed"
+
+
+def test_clause_after_the_verb_is_what_it_reports(nlp_extractor: Extractor) -> None:
+    # The parser may hang the writer's clause before a semicolon on the verb as well.
+    text = "It’s a very unlikely outcome; the mayor’s office says she will run again next spring."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "she will run again")
+    assert q.text == "she will run again next spring"
+    assert q.speaker is not None and q.speaker.mention.text == "the mayor’s office"
+    no_quote_containing(result, "unlikely outcome")
+
+
+def test_clause_after_a_phrase_parsed_as_adverbial(nlp_extractor: Extractor) -> None:
+    # "after the hearing" between verb and clause makes the parser read "accept" as advcl.
+    text = "Garcia said after the hearing he would not accept the committee's offer if it were repeated."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "would not accept")
+    assert q.text == "he would not accept the committee's offer if it were repeated"
+    assert q.speaker is not None and q.speaker.mention.text == "Garcia"
+
+
+def test_according_to_keeps_a_claim_that_holds_a_stance(nlp_extractor: Extractor) -> None:
+    # "plans to visit" is itself a stance; its content does not hold the cue "according
+    # to", so it does not swallow the claim the aide made.
+    text = "The mayor plans to visit the flooded villages on Sunday, according to a city hall aide."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "The mayor plans")
+    assert q.text == "The mayor plans to visit the flooded villages on Sunday"
+    assert q.speaker is not None and q.speaker.mention.text == "a city hall aide"
+
+
+def test_dash_signature_with_no_break_spaces(nlp_extractor: Extractor) -> None:
+    # Web text often puts a no-break space after the dash and at the end of the line.
+    text = ("Readers sent us their views on the debate.\n"
+            "“The candidates ignored the farmers again, and nobody asked about water.”\u2015\u00a0Lena Ortiz\u00a0\n"
+            "“Nobody on that stage understands how hard the winter was for us.” \u2015 Tom Reyes\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "ignored the farmers")
+    assert q.speaker is not None and q.speaker.mention.text == "Lena Ortiz"
+
+
+def test_paragraph_opened_with_a_closing_mark(nlp_extractor: Extractor) -> None:
+    # ”Word at the start of a paragraph is a typo for “Word, not the end of a quotation.
+    text = ("Readers sent us their views on the debate.\n"
+            "“The candidates ignored the farmers again, and nobody asked about water.” \u2015 Lena Ortiz\n"
+            "”Nobody on that stage understands how hard the winter was for us.” \u2015 Tom Reyes\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "Nobody on that stage")
+    assert q.text.startswith("”Nobody") and q.text.endswith("for us.”")
+    assert q.speaker is not None and q.speaker.mention.text == "Tom Reyes"
+
+
+def test_quotation_right_after_reported_speech_continues_its_turn(nlp_extractor: Extractor) -> None:
+    text = ("The council will vote on the bridge in March, Mayor Elena Ruiz said. "
+            "“We have waited long enough for this bridge and the town deserves it.”\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "waited long enough")
+    assert q.speaker is not None and q.speaker.name == "Elena Ruiz"
+
+
+def test_source_the_parser_took_into_an_opening_phrase(nlp_extractor: Extractor) -> None:
+    # With no comma after the phrase, the name is read as part of it and "said" has no subject.
+    text = "In an interview with the Gazette Lopez said that the mill would close."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "the mill would close")
+    assert q.speaker is not None and q.speaker.mention.text.endswith("Lopez")
+
+
+def test_aside_with_the_sentence_going_on_after_it(nlp_extractor: Extractor) -> None:
+    text = ("The mill was the town's biggest employer, Mayor Ana Ruiz said, until it closed in 1998.\n\n"
+            "The river was clean again, she said, adding that the fish came back.\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "biggest employer")
+    assert q.text == "The mill was the town's biggest employer, Mayor Ana Ruiz said, until it closed in 1998"
+    assert q.speaker is not None and q.speaker.mention.text == "Mayor Ana Ruiz"
+    # A participle after the aside reports something of its own.
+    assert quote_containing(result, "The river was clean").text == "The river was clean again"
+
+
+def test_spoke_on_is_the_medium_or_the_terms_not_a_topic(nlp_extractor: Extractor) -> None:
+    text = ("A council official spoke on the condition of anonymity.\n\n"
+            "Mayor Ana Ruiz spoke about the flood defences at length.\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    no_quote_containing(result, "condition of anonymity")
+    assert quote_containing(result, "flood defences").text == "the flood defences"
