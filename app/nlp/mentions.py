@@ -29,6 +29,8 @@ _QUOTE_MARKS = re.compile(r"[\"“”‘«»]")
 _POSSESSIVE_END = re.compile(r"(?:['’]s|['’])$")
 # "Breitbart’s Joel Pollak", "Citizens’ Council": the possessor ends before the marker.
 _POSSESSIVE_INNER = re.compile(r"(?<=\w)(?:['’]s|(?<=s)['’])\s+")
+# "U.S.-China", "Armenia–Azerbaijan": two names joined by one hyphen or dash.
+_COUNTRY_PAIR = re.compile(r"[^-–—]+")
 _EDGE_PUNCT = " \t\n\xa0.,;:!?\"“”‘’'()[]{}-—–―‒/|*•·"
 _MARKUP = re.compile(r"[<>=]|://|^www\.|^https?\b")
 _CONTRACTION = re.compile(r"^I['’]\w{1,2}$")
@@ -220,13 +222,22 @@ def split_compounds(text: str, mentions: list[Mention]) -> list[Mention]:
     "Breitbart’s Joel Pollak" is Breitbart and Joel Pollak when Breitbart is named on its
     own elsewhere; "Swiss People’s Party" stays whole. A lowercase rest after a possessive
     is never part of the name ("Clinton’s van" -> Clinton). "Obama White House" is Obama
-    and the White House when the White House is named on its own."""
+    and the White House when the White House is named on its own. "Armenia-Azerbaijan"
+    (talks, ties) is both countries."""
     known = {key(m.text): m.label for m in mentions}
     surnames = {key(m.text.split()[-1]) for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
     out: list[Mention] = []
     for m in mentions:
-        out.extend(_split_possessive(text, m, known, surnames) or _split_person_and_body(text, m, known, surnames) or [m])
+        out.extend(_split_possessive(text, m, known, surnames) or _split_person_and_body(text, m, known, surnames)
+                   or _split_country_pair(m) or [m])
     return out
+
+
+def _split_country_pair(m: Mention) -> list[Mention] | None:
+    parts = list(_COUNTRY_PAIR.finditer(m.text))
+    if len(parts) != 2 or not all(country_name(p.group()) for p in parts):
+        return None
+    return [Mention(p.group(), m.start + p.start(), m.start + p.end(), "GPE", m.in_quote) for p in parts]
 
 
 def _split_possessive(text: str, m: Mention, known: dict[str, str], surnames: set[str]) -> list[Mention] | None:

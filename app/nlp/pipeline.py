@@ -182,6 +182,7 @@ def _quotes(text: str, atts: list[Attribution], ctx: speakers.Context,
     for i in sorted(range(len(atts)), key=lambda i: atts[i].speaker[0] if atts[i].speaker else 0):
         if atts[i].speaker is not None:
             resolved[i] = speakers.resolve(atts[i].speaker, atts[i].speaker_token, ctx, text)
+    _resolve_role_labels(text, atts, resolved, extracted)
     for i, att in enumerate(atts):
         speaker = None
         if att.speaker is not None:
@@ -191,3 +192,19 @@ def _quotes(text: str, atts: list[Attribution], ctx: speakers.Context,
             speaker = Speaker(name=name, entity=entity, mention=Span(text[s:e], s, e))
         cue = Span(text[att.cue_start:att.cue_end], att.cue_start, att.cue_end) if att.cue else None
         yield ExtractedQuote(text[att.start:att.end], att.start, att.end, att.kind, speaker, cue)  # type: ignore[arg-type]
+
+
+def _resolve_role_labels(text: str, atts: list[Attribution], resolved: dict[int, int | None],
+                         extracted: list[ExtractedEntity]) -> None:
+    """A label that is a role ("Envoy: Azerbaijan seeks deeper US ties") names the person
+    the story goes on to quote: the first person resolved as a source after it."""
+    for i, att in enumerate(atts):
+        if att.speaker is None or resolved.get(i) is not None or text[att.cue_start:att.cue_end] != ":":
+            continue
+        if text[att.speaker[0]:att.speaker[1]].casefold() not in speakers.ROLE_NOUNS:
+            continue
+        later = sorted((atts[j].speaker[0], entity) for j, entity in resolved.items()
+                       if entity is not None and extracted[entity].type == "PERSON" and atts[j].speaker
+                       and atts[j].speaker[0] > att.speaker[1])
+        if later:
+            resolved[i] = later[0][1]

@@ -123,3 +123,18 @@ def test_dateline_with_letters_whose_lowercase_is_longer_keeps_offsets(nlp_extra
     assert quote.speaker is not None and quote.speaker.mention.text.endswith("Deniz Kaya")
     assert "İZMİR" not in quote.speaker.mention.text
     assert [m.text for m in entity_named(result, "Deniz Kaya").mentions] == ["Deniz Kaya"]
+
+
+def test_headline_labelled_with_a_role_names_the_person_the_story_quotes(nlp_extractor: Extractor) -> None:
+    text = (
+        "Minister: Port of Elwin will reopen in June\n"
+        "The harbour has been closed since the storm.\n"
+        "Transport Minister Lena Ortiz said on Monday that the port would reopen in June."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    headline = quote_containing(result, "Port of Elwin will reopen")
+    assert headline.speaker is not None and headline.speaker.mention.text == "Minister"
+    assert headline.speaker.name == "Lena Ortiz"
+    assert headline.speaker.entity is not None
+    assert result.entities[headline.speaker.entity] is entity_named(result, "Lena Ortiz")

@@ -195,3 +195,14 @@ def test_an_acronym_joins_the_name_it_abbreviates() -> None:
     assert sorted((g.name, len(g.mentions)) for g in groups) == [
         ("Federal Bureau of Investigation", 2), ("HW Group", 1), ("Harbour Workers Union", 3),
     ]
+
+
+def test_two_countries_joined_by_a_hyphen_are_both_countries() -> None:
+    text = "Armenia-Azerbaijan ties and U.S.–China talks, unlike Guinea-Bissau, were discussed."
+    out = split_compounds(text, [_at(text, "Armenia-Azerbaijan", "ORG"), _at(text, "U.S.–China", "ORG"),
+                                 _at(text, "Guinea-Bissau", "GPE")])
+    assert [(m.text, m.label) for m in out] == [
+        ("Armenia", "GPE"), ("Azerbaijan", "GPE"), ("U.S.", "GPE"), ("China", "GPE"), ("Guinea-Bissau", "GPE"),
+    ]
+    for m in out:
+        assert text[m.start:m.end] == m.text
