@@ -40,6 +40,10 @@ def classify(att: Attribution, quotes: Quotes, text: str) -> None:
     covered = sum(min(q[1], att.end) - max(q[0], att.start) for q in inside)
     if len(inside) == 1 and covered >= _DIRECT_COVER * (att.end - att.start):
         q_start, q_end = inside[0]
+        if att.cue is not None and q_start <= att.cue[0] < q_end:
+            # A transcript's quoted turn ("“PENCE: Well, …"): what follows the label.
+            att.kind = "direct"
+            return
         if att.start < q_start and any(c.isalpha() for c in text[att.start:q_start]):
             # "said that “…”": the words that introduce the quotation belong to the
             # content, which mixes them with the quotation.

@@ -37,13 +37,18 @@ def _names_a_source(doc: Doc, end: int, label: str) -> bool:
 
 def from_label(doc: Doc, offset: int, quotes: Quotes, text: str, headline: bool) -> Attribution | None:
     """The labelled statement that a paragraph consists of, if it is one."""
-    m = _LABEL.match(doc.text)
-    if m is None or quotes.containing(offset):
+    # A transcript quoted turn by turn opens each paragraph with a mark ("“PENCE: Well, …").
+    opened = doc.text[:1] == "“" and (quoted := quotes.containing(offset)) is not None and quoted[0] == offset
+    m = _LABEL.match(doc.text, 1 if opened else 0)
+    if m is None or (quotes.containing(offset) and not opened):
         return None
     label = m.group(1)
+    if opened and not label.isupper():
+        return None
     if label.isupper():
         last = label.split()[-1]
-        named = len(last) > 2 and not doc.vocab[last.lower()].is_stop and last.title() in text
+        # A turn of a quoted transcript is a speaker's however the article writes the name.
+        named = len(last) > 2 and not doc.vocab[last.lower()].is_stop and (opened or last.title() in text)
     else:
         named = headline and (any(e.label_ in _SOURCE_TYPES and e.start_char < m.end(1) for e in doc.ents)
                               or _names_a_source(doc, m.end(1), text[offset:offset + m.end(1)]))
@@ -52,4 +57,4 @@ def from_label(doc: Doc, offset: int, quotes: Quotes, text: str, headline: bool)
     start, end = offset + m.end(), offset + len(doc.text.rstrip())
     if word_count(text, start, end) < _MIN_WORDS:
         return None
-    return Attribution(start, end, offset + m.end(1), offset + m.end(1) + 1, (offset, offset + m.end(1)), None)
+    return Attribution(start, end, offset + m.end(1), offset + m.end(1) + 1, (offset + m.start(1), offset + m.end(1)), None)

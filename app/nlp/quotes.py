@@ -166,7 +166,7 @@ def attribute(quotes: Quotes, found: list[Attribution], parsed: list[tuple[Parag
               body_end: int) -> list[Attribution]:
     """Attributions for the quotations the verbs' clauses did not take, in text order."""
     starts = [p.start for p, _ in parsed]
-    claimed = sorted((a.start, a.end) for a in found)
+    claimed = sorted((_claimed_from(a, text), a.end) for a in found)
     added: list[Attribution] = []
     by_end = sorted(found, key=lambda a: a.end)
     ends = [a.end for a in by_end]
@@ -194,6 +194,16 @@ def attribute(quotes: Quotes, found: list[Attribution], parsed: list[tuple[Parag
             added.append(att)
             last_added = att
     return added
+
+
+def _claimed_from(att: Attribution, text: str) -> int:
+    """Where an attribution's hold on the text begins: its content, or for a transcript's
+    quoted turn ("“PENCE: Well, …") the mark that opens the turn, so that the turn is not
+    read a second time as an unattributed quotation."""
+    if att.speaker is not None and text[att.cue_start:att.cue_end] == ":" and att.speaker[0] > 0 \
+            and text[att.speaker[0] - 1] in "“\"«":
+        return att.speaker[0] - 1
+    return att.start
 
 
 def _verb_earlier(q: tuple[int, int], parsed: list[tuple[Paragraph, Doc]], starts: list[int],

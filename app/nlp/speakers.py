@@ -142,7 +142,7 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
     if inside:
         return min(inside, key=lambda m: (_PRIORITY[m.type], -(m.end - m.start))).entity
     if token is None:
-        return None
+        return _named_in_capitals(text[s:e], s, ctx, text)
     word = token.lower_
     if word in RELATIVE_PRONOUNS and token.head.dep_ == "relcl" and token.head.head.i < token.i:
         # "Sen. Ada Marsh, who said …": whom the relative clause hangs on.
@@ -174,6 +174,19 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
         if lemma in ROLE_NOUNS and _is_definite(token):
             return _latest(before, {"PERSON"})
     return None
+
+
+def _named_in_capitals(label: str, s: int, ctx: Context, text: str) -> int | None:
+    """A transcript's label ("HOLT:") is the person of the article with that surname: the
+    latest named before it, else the first after."""
+    if not label.isupper():
+        return None
+    surname = label.split()[-1].casefold()
+    people = [m for m in ctx.mentions if m.type == "PERSON" and text[m.start:m.end].split()[-1].casefold() == surname]
+    earlier = [m for m in people if m.start < s]
+    if earlier:
+        return earlier[-1].entity
+    return people[0].entity if people else None
 
 
 def _is_definite(token: Token) -> bool:

@@ -14,6 +14,9 @@ _CLOSING = {"”", "»"}
 _EITHER = {'"', "''"}
 _MARK = re.compile(r"''|``|[“”«»„\"\n]")
 _PARAGRAPH = re.compile(r"[^\n]+")
+# A transcript's next speaker ("PENCE: Well, …"): a paragraph that reopens with one is
+# a new turn, not the previous quotation going on.
+_TURN_LABEL = re.compile(r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}:\s")
 _CURLY = str.maketrans({"«": "“", "„": "“", "»": "”"})
 
 
@@ -105,7 +108,8 @@ def find_quotes(text: str) -> Quotes:
                 k += 1
             # The reopening mark must be of the opener's style: a straight " left open
             # is a stray mark, not the start of a quotation that a “ continues.
-            if k < len(marks) and marks[k][0] == j and _same_style(text[start:start + 2], marks[k][1]):
+            if (k < len(marks) and marks[k][0] == j and _same_style(text[start:start + 2], marks[k][1])
+                    and not _TURN_LABEL.match(text, j + len(marks[k][1]))):
                 opening.append((j, len(marks[k][1])))
                 k += 1
                 continue

@@ -138,3 +138,22 @@ def test_headline_labelled_with_a_role_names_the_person_the_story_quotes(nlp_ext
     assert headline.speaker.name == "Lena Ortiz"
     assert headline.speaker.entity is not None
     assert result.entities[headline.speaker.entity] is entity_named(result, "Lena Ortiz")
+
+
+def test_transcript_quoted_turn_by_turn_gives_one_statement_per_turn(nlp_extractor: Extractor) -> None:
+    text = (
+        "Holt defends the budget\n"
+        "Senator Jane Holt spoke to the host on Sunday. Partial transcript as follows:\n"
+        "\"BRANDT: Senator, will the budget pass this week, as your party leaders have promised?\n"
+        "\"HOLT: Well, I think the budget deal is a good one for the state and for its workers.\n"
+        "\"BRANDT: And if it does not pass, who will your voters blame for it?\"\n"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    question = quote_containing(result, "will the budget pass")
+    answer = quote_containing(result, "the budget deal is a good one")
+    assert question is not answer
+    assert answer.text.startswith("Well, I think") and answer.text.endswith("workers.")
+    assert answer.speaker is not None and answer.speaker.mention.text == "HOLT"
+    assert answer.speaker.name == "Jane Holt"
+    assert question.speaker is not None and question.speaker.mention.text == "BRANDT"
