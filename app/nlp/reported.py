@@ -145,6 +145,31 @@ def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribu
         found.append(Attribution(start, end, offset + token.idx, offset + token.idx + len(token),
                                  speaker, subject))
     found.extend(_according_to(doc, offset, quotes))
+    found.extend(_characterised(doc, offset, quotes))
+    return found
+
+
+def _characterised(doc: Doc, offset: int, quotes: Quotes) -> list[Attribution]:
+    """Any verb that casts its object "as" something in quotation marks ("pounding Trump
+    as a “con artist”", "admires Putin as a “strong leader”"): the quoted words are the
+    subject's, and the object with its "as" phrase is what the subject says of it."""
+    found = []
+    for verb in doc:
+        if verb.pos_ != "VERB" or _lemma(verb) in CUES or quotes.containing(offset + verb.idx):
+            continue
+        obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+        as_phrase = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"
+                          and obj is not None and c.i > obj.i), None)
+        if obj is None or as_phrase is None:
+            continue
+        start, end = _content_span(obj, offset, as_phrase)
+        if not quotes.overlapping(offset + as_phrase.idx, end):
+            continue
+        subject = subject_of(verb)
+        speaker = name_span(subject, offset) if subject is not None else None
+        if speaker and quotes.containing(speaker[0]):
+            continue
+        found.append(Attribution(start, end, offset + verb.idx, offset + verb.idx + len(verb), speaker, subject))
     return found
 
 

@@ -157,3 +157,13 @@ def test_transcript_quoted_turn_by_turn_gives_one_statement_per_turn(nlp_extract
     assert answer.speaker is not None and answer.speaker.mention.text == "HOLT"
     assert answer.speaker.name == "Jane Holt"
     assert question.speaker is not None and question.speaker.mention.text == "BRANDT"
+
+
+def test_casting_someone_as_words_in_quotation_marks_is_an_attribution(nlp_extractor: Extractor) -> None:
+    text = "Port vote\nMayor Lena Ortiz has long painted her rival as a “career politician” in her speeches."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    quote = quote_containing(result, "career politician")
+    assert quote.text.startswith("her rival as")
+    assert quote.kind == "mixed"
+    assert quote.speaker is not None and quote.speaker.name == "Lena Ortiz"
