@@ -1,8 +1,17 @@
 """Loading spaCy once, and the extractor: text in, entities and attributed quotes out.
 
-The steps, each its own module: text (paragraphs, quotation marks, the text spaCy reads),
-entities (canonical entities), reported (reporting verbs and their content), quotes
-(quotations with their cue, continued turns), speakers (sources resolved to entities).
+The steps, each its own module, in the order they run:
+1. The text spaCy reads, the article's own length so offsets hold: text (paragraphs,
+   quotation marks), headline (Title Case and capitals to sentence case), dateline
+   ("BAKU, Nov 26 (Reuters) -" a sentence of its own), captions (photo credits blanked).
+2. Entities: mentions (spans cut to names, retyped, compounds parted; places holds the
+   gazetteers), then entities (one canonical entity per person, place or body, salience).
+3. Attributions: reported (reporting verbs and their content, "according to", "as"
+   casting), hedged ("is expected to"), nominal ("expressed concern that"), labelled
+   ("Sanders: …", transcripts), quotes (quotations with their cue, continued turns);
+   captions give none. attribution classifies each as direct, mixed or indirect.
+4. Sources: speakers (names, pronouns, descriptions, surnames and labels resolved to
+   entities).
 Every paragraph is parsed on its own, so no entity or sentence runs across a line break.
 """
 
