@@ -21,6 +21,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+# Newsdesk's ranking window; imported once at start-up, nothing of Newsdesk runs per request.
+from app.queries.ranked import RANK_WINDOW
+
 SUMMARY = "id, url, title, authors, source, published_at, ingested_at, word_count, entity_count, quote_count"
 QUOTE = ('id, article_id, text, start, "end", kind, speaker_name, speaker_entity_id, speaker_text, '
          "speaker_start, speaker_end, cue_text, cue_start, cue_end")
@@ -114,11 +117,16 @@ def create_app(path: str | None = None) -> Starlette:
     async def quotes(request: Request) -> Response:
         limit = int(request.query_params.get("limit", 20))
         match = " ".join(f'"{w}"' for w in WORDS.findall(request.query_params["q"]))
+        # The same ranking as Newsdesk's: the best of the newest RANK_WINDOW matches.
+        oldest = db.execute(
+            "SELECT rowid FROM quote_fts WHERE quote_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (match, RANK_WINDOW - 1),
+        ).fetchone()
         rows = db.execute(
             f"SELECT {', '.join('quote.' + c.strip() for c in QUOTE.split(','))}, bm25(quote_fts, 1.0) AS score "
-            "FROM quote JOIN quote_fts ON quote_fts.rowid = quote.id WHERE quote_fts MATCH ? "
+            "FROM quote JOIN quote_fts ON quote_fts.rowid = quote.id WHERE quote_fts MATCH ? AND quote_fts.rowid >= ? "
             "ORDER BY score, quote.id LIMIT ?",
-            (match, limit + 1),
+            (match, oldest[0] if oldest else 0, limit + 1),
         ).fetchall()
         return JSON(page([quote(r) for r in rows], limit, lambda i: cursor("quotes-search", rows[i][14], rows[i][0])))
 
