@@ -197,7 +197,12 @@ def _quotes(text: str, atts: list[Attribution], ctx: speakers.Context,
         if att.speaker is not None:
             s, e = att.speaker
             entity = resolved[i]
-            name = extracted[entity].name if entity is not None else text[s:e]
+            if entity is not None:
+                name = extracted[entity].name
+            else:
+                # An unresolved "who" is named by the words it stands for ("an architect").
+                antecedent = speakers.relative_antecedent(att.speaker_token, s)
+                name = text[antecedent[0]:antecedent[1]] if antecedent else text[s:e]
             speaker = Speaker(name=name, entity=entity, mention=Span(text[s:e], s, e))
         cue = Span(text[att.cue_start:att.cue_end], att.cue_start, att.cue_end) if att.cue else None
         yield ExtractedQuote(text[att.start:att.end], att.start, att.end, att.kind, speaker, cue)  # type: ignore[arg-type]

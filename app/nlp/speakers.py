@@ -144,11 +144,9 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
     if token is None:
         return _named_in_capitals(text[s:e], s, ctx, text)
     word = token.lower_
-    if word in RELATIVE_PRONOUNS and token.head.dep_ == "relcl" and token.head.head.i < token.i:
+    if (antecedent := relative_antecedent(token, s)) is not None:
         # "Sen. Ada Marsh, who said …": whom the relative clause hangs on.
-        noun = token.head.head
-        offset = s - token.idx
-        return _resolve(name_span(noun, offset), noun, ctx, text)
+        return _resolve(antecedent, token.head.head, ctx, text)
     before = [m for m in ctx.before(s) if not m.in_quote]
     if word in PERSON_PRONOUNS:
         # The centre of attention: the latest person who spoke or was the subject of a
@@ -174,6 +172,17 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
         if lemma in ROLE_NOUNS and _is_definite(token):
             return _latest(before, {"PERSON"})
     return None
+
+
+def relative_antecedent(token: Token | None, start: int) -> tuple[int, int] | None:
+    """The words a relative pronoun source ("who" at `start`) stands for: "an architect"
+    in "an architect who said …"."""
+    if token is None or token.lower_ not in RELATIVE_PRONOUNS or token.head.dep_ != "relcl":
+        return None
+    noun = token.head.head
+    if noun.i >= token.i:
+        return None
+    return name_span(noun, start - token.idx)
 
 
 def _named_in_capitals(label: str, s: int, ctx: Context, text: str) -> int | None:

@@ -167,3 +167,13 @@ def test_casting_someone_as_words_in_quotation_marks_is_an_attribution(nlp_extra
     assert quote.text.startswith("her rival as")
     assert quote.kind == "mixed"
     assert quote.speaker is not None and quote.speaker.name == "Lena Ortiz"
+
+
+def test_unresolved_relative_pronoun_source_is_named_by_its_noun(nlp_extractor: Extractor) -> None:
+    text = "Port vote\nThe council heard from an architect who said that the new pier would not survive a storm."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    quote = quote_containing(result, "the new pier would not survive")
+    assert quote.speaker is not None and quote.speaker.mention.text == "who"
+    assert quote.speaker.entity is None
+    assert quote.speaker.name == "an architect"
