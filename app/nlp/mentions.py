@@ -55,7 +55,8 @@ TITLES = {
     "founder",
 }
 # The last word of a name that only organisations carry: "Peter G. Peterson Foundation",
-# "Huffington Post" come out of the small model as people.
+# "Brennan Center" come out of the small model as people. ("Post" is left out: it is a
+# surname too.)
 _ORG_HEADS = {
     "foundation", "institute", "university", "party", "committee", "company", "corporation", "inc", "corp",
     "center", "centre", "council", "association", "department", "agency", "fund", "bank", "college",
