@@ -49,9 +49,13 @@ def from_label(doc: Doc, offset: int, quotes: Quotes, text: str, headline: bool)
         last = label.split()[-1]
         # A turn of a quoted transcript is a speaker's however the article writes the name.
         named = len(last) > 2 and not doc.vocab[last.lower()].is_stop and (opened or last.title() in text)
+    elif headline:
+        named = (any(e.label_ in _SOURCE_TYPES and e.start_char < m.end(1) for e in doc.ents)
+                 or _names_a_source(doc, m.end(1), text[offset:offset + m.end(1)]))
     else:
-        named = headline and (any(e.label_ in _SOURCE_TYPES and e.start_char < m.end(1) for e in doc.ents)
-                              or _names_a_source(doc, m.end(1), text[offset:offset + m.end(1)]))
+        # A transcript that writes its speakers as names ("Chris Matthews: …", "Lopez: …"):
+        # the label is a person's name and nothing else.
+        named = any(e.label_ == "PERSON" and e.start_char == m.start(1) and e.end_char == m.end(1) for e in doc.ents)
     if not named:
         return None
     start, end = offset + m.end(), offset + len(doc.text.rstrip())

@@ -177,3 +177,18 @@ def test_unresolved_relative_pronoun_source_is_named_by_its_noun(nlp_extractor: 
     assert quote.speaker is not None and quote.speaker.mention.text == "who"
     assert quote.speaker.entity is None
     assert quote.speaker.name == "an architect"
+
+
+def test_transcript_that_writes_its_speakers_as_names(nlp_extractor: Extractor) -> None:
+    text = (
+        "Budget talk\n"
+        "Two senators debated the budget on the radio on Sunday.\n"
+        "Dana Whitfield: The budget will pass before the summer recess, I am sure of it.\n"
+        "Subscribe: Get the newsletter every morning in your inbox."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    quote = quote_containing(result, "The budget will pass")
+    assert quote.text.startswith("The budget will pass")
+    assert quote.speaker is not None and quote.speaker.name == "Dana Whitfield"
+    assert not [q for q in result.quotes if "newsletter" in q.text]
