@@ -29,6 +29,29 @@ _SENTENCE_END = re.compile(r"[.!?][”\"']?\s+[“\"]?[A-Z]|\n")
 _DASH_SOURCE = re.compile(r"[^\S\n]*[—―–-]{1,2}[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})")
 
 
+# Words a title leaves in lowercase: "Thelma and Louise", "Flip the Script with Liz Plank".
+_TITLE_SMALL_WORDS = {"a", "an", "the", "and", "or", "but", "nor", "of", "to", "in", "on", "at", "by", "for",
+                      "with", "from", "as", "vs", "v"}
+_TITLE_MAX_WORDS = 8
+_CONTRACTION = re.compile(r"\w['’](?:re|ll|ve|m|d)\b|n['’]t\b")
+
+
+def _is_title(text: str, q: tuple[int, int]) -> bool:
+    """A show, book or song in quotation marks ("on ABC’s “This Week,”", "his book
+    “Doomed to Succeed”"): a few words, every one that is not a small word capitalised.
+    Its comma or stop is the sentence's, not the end of something said."""
+    inner = text[q[0]:q[1]].strip("“”\"«»‘’' ").rstrip(",.…")
+    words = inner.split()
+    # One word ("Hopefully,"), an exclamation or question, two sentences ("The Donald.
+    # Big Daddy.") or a contraction ("We’re America.") is something said.
+    if not 2 <= len(words) <= _TITLE_MAX_WORDS or any(c in inner for c in "!?") or ". " in inner:
+        return False
+    if _CONTRACTION.search(inner):
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or (i > 0 and w.lower() in _TITLE_SMALL_WORDS)
+               for i, w in enumerate(words))
+
+
 def _ends_speech(text: str, q: tuple[int, int]) -> bool:
     """A quotation that ends a clause inside its marks (“We won,” / “Yes.”) is speech."""
     inner = text[q[0]:q[1]].rstrip("”\"»’' ")
@@ -177,7 +200,7 @@ def attribute(quotes: Quotes, found: list[Attribution], parsed: list[tuple[Parag
         i = bisect.bisect_right(claimed, (q[0], 1 << 62)) - 1
         if any(s <= q[0] and q[1] <= e for s, e in claimed[max(0, i - 3):i + 1]):
             continue
-        is_speech = word_count(text, *q) >= _MIN_QUOTE_WORDS or _ends_speech(text, q)
+        is_speech = (word_count(text, *q) >= _MIN_QUOTE_WORDS or _ends_speech(text, q)) and not _is_title(text, q)
         if not is_speech:
             continue
         att = (_cue_for(q, parsed, starts, text, quotes) or _dash_source(q, text)

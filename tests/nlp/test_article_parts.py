@@ -192,3 +192,18 @@ def test_transcript_that_writes_its_speakers_as_names(nlp_extractor: Extractor) 
     assert quote.text.startswith("The budget will pass")
     assert quote.speaker is not None and quote.speaker.name == "Dana Whitfield"
     assert not [q for q in result.quotes if "newsletter" in q.text]
+
+
+def test_titles_in_quotation_marks_are_not_speech_but_short_speech_is(nlp_extractor: Extractor) -> None:
+    text = (
+        "Budget talk\n"
+        "Speaking on Sunday on ABC’s “This Week,” Senator Dana Whitfield defended the budget.\n"
+        "Her memoir, “Thelma and the Harbour,” sold well last year.\n"
+        "“Hopefully,” she said. “We’re ready.”"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    assert not [q for q in result.quotes if q.text.strip("“”,") in ("This Week", "Thelma and the Harbour")], result.quotes
+    hopefully = quote_containing(result, "Hopefully")
+    assert hopefully.speaker is not None and hopefully.speaker.name == "Dana Whitfield"
+    quote_containing(result, "We’re ready")
