@@ -205,16 +205,20 @@ def to_extracted(groups: list[Group], text_length: int, title_end: int) -> list[
     ]
 
 
-def extract(text: str, parsed: list[tuple[Paragraph, Doc]], quotes: Quotes) -> list[ExtractedEntity]:
+def extract(text: str, parsed: list[tuple[Paragraph, Doc]], quotes: Quotes,
+            body_end: int | None = None) -> list[ExtractedEntity]:
     """The article's canonical entities, most salient first; the first line is its title
-    when more follow."""
+    when more follow. A byline from `body_end` on names the author, not someone in the news."""
+    body_end = len(text) if body_end is None else body_end
     title_end = parsed[0][0].end if len(parsed) > 1 else 0
     mentions = []
     for para, doc in parsed:
+        if para.start >= body_end:
+            continue
         for ent in doc.ents:
             if ent.label_ in KEPT_LABELS and (m := from_span(text, ent, para.start)):
                 mentions.append(m)
-    mentions = add_surnames(text, split_compounds(text, mentions))
+    mentions = [m for m in add_surnames(text, split_compounds(text, mentions)) if m.start < body_end]
     for m in mentions:
         m.in_quote = quotes.containing(m.start, m.end) is not None
     groups = group(mentions, title_end)

@@ -98,13 +98,13 @@ def _prepare(text: str, common: frozenset[str]) -> tuple[str, Quotes, str, list[
 
 
 def build(text: str, found: Quotes, parsed: list[tuple[Paragraph, Doc]]) -> Extraction:
-    extracted = entities.extract(text, parsed, found)
+    body_end = parsed[-1][0].start if len(parsed) > 1 and _BYLINE.match(text[parsed[-1][0].start:]) else len(text)
+    extracted = entities.extract(text, parsed, found, body_end)
     located = sorted(
         (speakers.EntityMention(i, e.type, m.start, m.end, found.containing(m.start, m.end) is not None)
          for i, e in enumerate(extracted) for m in e.mentions),
         key=lambda m: (m.start, m.end),
     )
-    body_end = parsed[-1][0].start if len(parsed) > 1 and _BYLINE.match(text[parsed[-1][0].start:]) else len(text)
     atts = _attributions(text, parsed, found, body_end)
     ctx = speakers.Context(located, _main_subjects(parsed, located))
     return Extraction(tuple(extracted), tuple(_quotes(text, atts, ctx, extracted)))

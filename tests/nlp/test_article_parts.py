@@ -207,3 +207,16 @@ def test_titles_in_quotation_marks_are_not_speech_but_short_speech_is(nlp_extrac
     hopefully = quote_containing(result, "Hopefully")
     assert hopefully.speaker is not None and hopefully.speaker.name == "Dana Whitfield"
     quote_containing(result, "We’re ready")
+
+
+def test_the_byline_names_the_author_not_an_entity(nlp_extractor: Extractor) -> None:
+    text = (
+        "Port to reopen\n"
+        "Harbour chief Deniz Kaya said on Monday that the port would reopen in June.\n"
+        "By Lena Ortiz and Tom Quill"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    names = {e.name for e in result.entities}
+    assert "Deniz Kaya" in names
+    assert not names & {"Lena Ortiz", "Tom Quill"}, names
