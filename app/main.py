@@ -64,7 +64,10 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
     app.state.settings = settings
     install_error_handlers(app)
     app.state.route_methods = []
-    for module in (batch, articles, entities, quotes, health):
+    # FastAPI tries the included routers in this order, each route with its own scope
+    # bookkeeping: the reads go first (POST /articles/batch still finds its route, since a
+    # method mismatch only makes /articles/{id} a partial match).
+    for module in (articles, entities, quotes, health, batch):
         app.include_router(module.router)
         app.state.route_methods += [(r.path_regex, r.methods) for r in module.router.routes]
     # The last added runs first: the request context wraps everything, errors included.
