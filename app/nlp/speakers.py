@@ -5,6 +5,7 @@ to the most recent compatible entity)."""
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -48,6 +49,7 @@ class Context:
     subjects: list[tuple[int, int]]
     speakers: list[tuple[int, int]] = field(default_factory=list)
     descriptions: list[tuple[int, str, int]] = field(default_factory=list)
+    genders: dict[int, str | None] = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -150,12 +152,15 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
     before = [m for m in ctx.before(s) if not m.in_quote]
     if word in PERSON_PRONOUNS:
         # The centre of attention: the latest person who spoke or was the subject of a
-        # main clause, whichever came last; failing both, the latest person named.
+        # main clause, whichever came last; failing both, the latest person named. Never
+        # one the article marks as the other gender ("Ms. Ortiz" is not "he").
         types = {m.entity: m.type for m in ctx.mentions}
-        focus = [(p, ent) for p, ent in ctx.subjects + ctx.speakers if p < s and types.get(ent) == "PERSON"]
+        wanted = _PRONOUN_GENDER.get(word)
+        fits = {ent for ent in types if types[ent] == "PERSON" and _gender(ent, ctx, text) in (None, wanted)}
+        focus = [(p, ent) for p, ent in ctx.subjects + ctx.speakers if p < s and ent in fits]
         if focus:
             return max(focus)[1]
-        return _latest(before, {"PERSON"})
+        return _latest([m for m in before if m.entity in fits], {"PERSON"})
     if word in ORG_PRONOUNS:
         return _latest(before, {"ORG"})
     if token.pos_ == "NOUN":
@@ -196,6 +201,29 @@ def _named_in_capitals(label: str, s: int, ctx: Context, text: str) -> int | Non
     if earlier:
         return earlier[-1].entity
     return people[0].entity if people else None
+
+
+# Words right before a name that say whether the article writes of a man or a woman.
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+_GENDERED_BEFORE = re.compile(
+    r"\b(?:(?P<m>Mr|Messrs|congressman|spokesman|chairman|businessman|actor|husband|father|son|brother|king|"
+    r"Sir|Lord|Prince)|(?P<f>Mrs|Ms|Miss|Mme|congresswoman|spokeswoman|chairwoman|businesswoman|actress|wife|"
+    r"mother|daughter|sister|widow|queen|Queen|Lady|Dame|Princess))\.?[\s,]+$"
+)
+
+
+def _gender(entity: int, ctx: Context, text: str) -> str | None:
+    """"m" or "f" when the article puts an honorific or a gendered noun before the
+    person's name, and never both; None when it does not say."""
+    cached = ctx.genders.get(entity, "")
+    if cached != "":
+        return cached
+    seen = set()
+    for m in ctx.mentions:
+        if m.entity == entity and (found := _GENDERED_BEFORE.search(text, max(0, m.start - 24), m.start)):
+            seen.add("m" if found.group("m") else "f")
+    ctx.genders[entity] = seen.pop() if len(seen) == 1 else None
+    return ctx.genders[entity]
 
 
 def _is_definite(token: Token) -> bool:

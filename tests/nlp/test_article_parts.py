@@ -220,3 +220,18 @@ def test_the_byline_names_the_author_not_an_entity(nlp_extractor: Extractor) -> 
     names = {e.name for e in result.entities}
     assert "Deniz Kaya" in names
     assert not names & {"Lena Ortiz", "Tom Quill"}, names
+
+
+def test_he_and_she_skip_a_person_the_article_marks_as_the_other_gender(nlp_extractor: Extractor) -> None:
+    text = (
+        "Port vote\n"
+        "Mr. Tom Quill opened the hearing on Monday. Ms. Dana Whitfield then spoke for an hour about the harbour.\n"
+        "“We cannot wait any longer for this port to reopen,” he said.\n"
+        "“The money is there,” she said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    his = quote_containing(result, "We cannot wait")
+    hers = quote_containing(result, "The money is there")
+    assert his.speaker is not None and his.speaker.name == "Tom Quill"
+    assert hers.speaker is not None and hers.speaker.name == "Dana Whitfield"
