@@ -27,14 +27,21 @@ class Group:
 
 
 def add_surnames(text: str, mentions: list[Mention]) -> list[Mention]:
-    """Bare surnames the model missed ("…,” Okafor said.), found again by their full names.
+    """Full names and bare surnames the model missed ("Ivanka Trump, the nominee's
+    daughter, noted …", "…,” Okafor said.), found again by the full names it did find.
 
     A capitalised word before the surname makes it another name ("Bill Clinton" is not
     "Hillary Clinton"), unless it is a title."""
     taken = sorted((m.start, m.end) for m in mentions)
     fulls = [m for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1]
-    surnames = {m.text.split()[-1] for m in fulls if m.text.split()[-1][:1].isupper()}
     added: list[Mention] = []
+    for full in {m.text for m in fulls}:
+        for found in re.finditer(rf"(?<![\w.]){re.escape(full)}\b", text):
+            s, e = found.span()
+            if not any(a < e and s < b for a, b in taken):
+                added.append(Mention(full, s, e, "PERSON"))
+    taken = sorted(taken + [(m.start, m.end) for m in added])
+    surnames = {m.text.split()[-1] for m in fulls if m.text.split()[-1][:1].isupper()}
     for surname in surnames:
         for found in re.finditer(rf"\b{re.escape(surname)}\b", text):
             s, e = found.span()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from app.nlp.entities import group
+from app.nlp.entities import add_surnames, group
 from app.nlp.mentions import Mention, from_span, split_compounds
 
 _BLANK = spacy.blank("en")
@@ -206,3 +206,12 @@ def test_two_countries_joined_by_a_hyphen_are_both_countries() -> None:
     ]
     for m in out:
         assert text[m.start:m.end] == m.text
+
+
+def test_a_full_name_the_model_missed_is_found_again_by_the_one_it_found() -> None:
+    text = "Ivana Marsh spoke first. Later, Ivana Marsh, the mayor's eldest daughter, spoke again."
+    first = _at(text, "Ivana Marsh", "PERSON")
+    groups = group(add_surnames(text, [first]), 0)
+    assert [(g.name, [m.start for m in g.mentions]) for g in groups] == [
+        ("Ivana Marsh", [0, text.rindex("Ivana Marsh")]),
+    ]
