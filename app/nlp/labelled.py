@@ -35,6 +35,11 @@ def _names_a_source(doc: Doc, end: int, label: str) -> bool:
     return last is not None and last.pos_ in ("NOUN", "PROPN") and last.tag_ not in ("VBG", "VBN", "UH")
 
 
+def is_label(att: Attribution, text: str) -> bool:
+    """Whether `from_label` made this attribution: its cue is the label's colon."""
+    return att.cue is not None and text[att.cue[0]:att.cue[1]] == ":"
+
+
 def from_label(doc: Doc, offset: int, quotes: Quotes, text: str, headline: bool) -> Attribution | None:
     """The labelled statement that a paragraph consists of, if it is one."""
     # A transcript quoted turn by turn opens each paragraph with a mark ("“PENCE: Well, …").

@@ -213,7 +213,7 @@ def _resolve_role_labels(text: str, atts: list[Attribution], resolved: dict[int,
     """A label that is a role ("Envoy: Azerbaijan seeks deeper US ties") names the person
     the story goes on to quote: the first person resolved as a source after it."""
     for i, att in enumerate(atts):
-        if att.speaker is None or resolved.get(i) is not None or text[att.cue_start:att.cue_end] != ":":
+        if att.speaker is None or resolved.get(i) is not None or not labelled.is_label(att, text):
             continue
         if text[att.speaker[0]:att.speaker[1]].casefold() not in speakers.ROLE_NOUNS:
             continue

@@ -10,6 +10,7 @@ import re
 from spacy.tokens import Doc
 
 from app.nlp.attribution import Attribution
+from app.nlp.labelled import is_label
 from app.nlp.reported import REPORTING
 from app.nlp.speakers import name_span, subject_of
 from app.nlp.text import Paragraph, Quotes, word_count
@@ -223,8 +224,7 @@ def _claimed_from(att: Attribution, text: str) -> int:
     """Where an attribution's hold on the text begins: its content, or for a transcript's
     quoted turn ("“PENCE: Well, …") the mark that opens the turn, so that the turn is not
     read a second time as an unattributed quotation."""
-    if att.speaker is not None and text[att.cue_start:att.cue_end] == ":" and att.speaker[0] > 0 \
-            and text[att.speaker[0] - 1] in "“\"«":
+    if att.speaker is not None and is_label(att, text) and att.speaker[0] > 0 and text[att.speaker[0] - 1] in "“\"«":
         return att.speaker[0] - 1
     return att.start
 

@@ -138,12 +138,8 @@ def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribu
         if word_count(text, start, end) < _MIN_CONTENT_WORDS and not (
                 lemma in OBJECT and content.pos_ in _NAMED and content.dep_ == "dobj"):
             continue
-        subject = subject_of(token)
-        speaker = name_span(subject, offset) if subject is not None else None
-        if speaker and quotes.containing(speaker[0]):
-            continue
-        found.append(Attribution(start, end, offset + token.idx, offset + token.idx + len(token),
-                                 speaker, subject))
+        if att := _by_subject(token, start, end, offset, quotes):
+            found.append(att)
     found.extend(_according_to(doc, offset, quotes))
     found.extend(_characterised(doc, offset, quotes))
     return found
@@ -163,14 +159,19 @@ def _characterised(doc: Doc, offset: int, quotes: Quotes) -> list[Attribution]:
         if obj is None or as_phrase is None:
             continue
         start, end = _content_span(obj, offset, as_phrase)
-        if not quotes.overlapping(offset + as_phrase.idx, end):
-            continue
-        subject = subject_of(verb)
-        speaker = name_span(subject, offset) if subject is not None else None
-        if speaker and quotes.containing(speaker[0]):
-            continue
-        found.append(Attribution(start, end, offset + verb.idx, offset + verb.idx + len(verb), speaker, subject))
+        if quotes.overlapping(offset + as_phrase.idx, end) and (att := _by_subject(verb, start, end, offset, quotes)):
+            found.append(att)
     return found
+
+
+def _by_subject(verb: Token, start: int, end: int, offset: int, quotes: Quotes) -> Attribution | None:
+    """The verb's content credited to its subject; None when the subject stands inside a
+    quotation (a speaker quoting someone is not the narration's source)."""
+    subject = subject_of(verb)
+    speaker = name_span(subject, offset) if subject is not None else None
+    if speaker and quotes.containing(speaker[0]):
+        return None
+    return Attribution(start, end, offset + verb.idx, offset + verb.idx + len(verb), speaker, subject)
 
 
 def _sentence_goes_on(verb: Token) -> bool:
