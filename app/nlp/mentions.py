@@ -118,7 +118,8 @@ def _trim(text: str, start: int, end: int) -> Bounds | None:
 
 
 def _keeps_its_dot(before: str) -> bool:
-    last = before.split()[-1] if before.split() else ""
+    words = before.split()
+    last = words[-1] if words else ""
     return bool(re.search(r"(?:\b[A-Z]\.)*\b[A-Z]$", before)) or last in _ABBREVIATIONS or (
         is_state_abbreviation(last + ".") and before == last
     )

@@ -143,8 +143,12 @@ def is_capital(text: str) -> bool:
 
 def is_known_place(text: str) -> bool:
     """A country, US state or capital, by any of the names above."""
-    return bool(country_name(text) or state_name(text) or is_capital(text)
-                or text in _state_abbreviations().values())
+    return bool(country_name(text) or state_name(text) or is_capital(text) or text in _state_names())
+
+
+@cache
+def _state_names() -> frozenset[str]:
+    return frozenset(_state_abbreviations().values())
 
 
 def is_demonym(text: str) -> bool:

@@ -49,7 +49,7 @@ class Context:
     subjects: list[tuple[int, int]]
     speakers: list[tuple[int, int]] = field(default_factory=list)
     descriptions: list[tuple[int, str, int]] = field(default_factory=list)
-    genders: dict[int, str | None] = field(default_factory=dict)
+    genders: dict[int, str] | None = None  # filled on first need by _gender
     _starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -214,16 +214,15 @@ _GENDERED_BEFORE = re.compile(
 
 def _gender(entity: int, ctx: Context, text: str) -> str | None:
     """"m" or "f" when the article puts an honorific or a gendered noun before the
-    person's name, and never both; None when it does not say."""
-    cached = ctx.genders.get(entity, "")
-    if cached != "":
-        return cached
-    seen = set()
-    for m in ctx.mentions:
-        if m.entity == entity and (found := _GENDERED_BEFORE.search(text, max(0, m.start - 24), m.start)):
-            seen.add("m" if found.group("m") else "f")
-    ctx.genders[entity] = seen.pop() if len(seen) == 1 else None
-    return ctx.genders[entity]
+    person's name, and never both; None when it does not say. All people's at once, the
+    first time one is asked for."""
+    if ctx.genders is None:
+        seen: dict[int, set[str]] = {}
+        for m in ctx.mentions:
+            if m.type == "PERSON" and (found := _GENDERED_BEFORE.search(text, max(0, m.start - 24), m.start)):
+                seen.setdefault(m.entity, set()).add("m" if found.group("m") else "f")
+        ctx.genders = {ent: kinds.pop() for ent, kinds in seen.items() if len(kinds) == 1}
+    return ctx.genders.get(entity)
 
 
 def _is_definite(token: Token) -> bool:
