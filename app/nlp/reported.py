@@ -59,22 +59,48 @@ OBJECT = {
     "echo", "express", "challenge", "thank", "congratulate",
 }
 CUES = REPORTING | INFINITIVE | set(TOPIC) | OBJECT
+# Acts of saying, not stances: a second one after a report is a report of its own
+# ("… and warned that …"), where "… and supported …" may go on with the content.
+SPEECH_ACTS = SPEECH | {
+    "predict", "vow", "accuse", "caution", "question", "promise", "pledge", "urge", "demand", "claim",
+    "acknowledge", "admit", "deny", "announce", "suggest", "call", "insist", "concede", "stress",
+}
 # Content shorter than this is a fragment the parse broke off, not something said...
 _MIN_CONTENT_WORDS = 2
 # ...unless it is a name that a stance is taken toward ("endorsed Sanders", "backs Trump").
 _NAMED = {"PROPN"}
 
 
-def _content_span(first: Token, offset: int, last: Token | None = None) -> tuple[int, int]:
-    """The words from `first`'s subtree to `last`'s, without edge punctuation (a closing
-    quotation mark stays: it belongs to the quotation)."""
+def _content_span(first: Token, offset: int, last: Token | None = None,
+                  before: Token | None = None) -> tuple[int, int]:
+    """The words from `first`'s subtree to `last`'s, ending before the subtree of
+    `before`, without edge punctuation (a closing quotation mark stays: it belongs to the
+    quotation)."""
+    doc = first.doc
     start = first.left_edge
     while start.i < first.i and (start.is_punct and start.text not in "“\"«") or start.is_space:
-        start = start.doc[start.i + 1]
+        start = doc[start.i + 1]
     end = _before_aside((last or first).right_edge, start)
+    if before is not None and start.i < before.left_edge.i <= end.i:
+        end = doc[before.left_edge.i - 1]
+        while end.i > start.i and (end.dep_ == "cc" or end.is_space or end.text == ","):
+            end = doc[end.i - 1]
     while end.i > start.i and ((end.is_punct and end.text not in "”\"’»") or end.is_space):
-        end = end.doc[end.i - 1]
+        end = doc[end.i - 1]
     return offset + start.idx, offset + end.idx + len(end)
+
+
+def _next_report(first: Token, last: Token | None, verb: Token) -> Token | None:
+    """A second report by the same source that the parse hung on the content ("said the
+    deal would help and warned that …"): a speech verb in the reporting verb's own form,
+    joined by "and", with no subject of its own. What it reports is not the first verb's
+    content, and its source is the first verb's."""
+    doc = verb.doc
+    for tok in doc[first.left_edge.i + 2:(last or first).right_edge.i + 1]:
+        if (tok.dep_ == "conj" and tok.pos_ == "VERB" and tok.tag_ == verb.tag_ and _lemma(tok) in SPEECH_ACTS
+                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)):
+            return tok
+    return None
 
 
 def _before_aside(end: Token, start: Token) -> Token:
@@ -106,6 +132,7 @@ def _lemma(token: Token) -> str:
 
 def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribution]:
     found: list[Attribution] = []
+    reporter: dict[int, Token] = {}  # a second report -> the verb whose source it shares
     for token in doc:
         lemma = _lemma(token)
         if token.pos_ not in ("VERB", "AUX") or lemma not in CUES:
@@ -132,13 +159,16 @@ def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribu
             content, last = _phrase_content(token)
         if content is None:
             continue
-        start, end = _content_span(content, offset, last)
+        after = _next_report(content, last, token)
+        if after is not None:
+            reporter[after.i] = token
+        start, end = _content_span(content, offset, last, after)
         if not parenthetical and content.i < token.i and start <= offset + token.idx < end:
             continue
         if word_count(text, start, end) < _MIN_CONTENT_WORDS and not (
                 lemma in OBJECT and content.pos_ in _NAMED and content.dep_ == "dobj"):
             continue
-        if att := _by_subject(token, start, end, offset, quotes):
+        if att := _by_subject(token, start, end, offset, quotes, reporter.get(token.i, token)):
             found.append(att)
     found.extend(_according_to(doc, offset, quotes))
     found.extend(_characterised(doc, offset, quotes))
@@ -164,10 +194,12 @@ def _characterised(doc: Doc, offset: int, quotes: Quotes) -> list[Attribution]:
     return found
 
 
-def _by_subject(verb: Token, start: int, end: int, offset: int, quotes: Quotes) -> Attribution | None:
-    """The verb's content credited to its subject; None when the subject stands inside a
-    quotation (a speaker quoting someone is not the narration's source)."""
-    subject = subject_of(verb)
+def _by_subject(verb: Token, start: int, end: int, offset: int, quotes: Quotes,
+                subject_verb: Token | None = None) -> Attribution | None:
+    """The verb's content credited to its subject (or `subject_verb`'s); None when the
+    subject stands inside a quotation (a speaker quoting someone is not the narration's
+    source)."""
+    subject = subject_of(subject_verb if subject_verb is not None else verb)
     speaker = name_span(subject, offset) if subject is not None else None
     if speaker and quotes.containing(speaker[0]):
         return None

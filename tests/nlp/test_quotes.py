@@ -507,3 +507,34 @@ def test_spoke_on_is_the_medium_or_the_terms_not_a_topic(nlp_extractor: Extracto
     assert_offsets(text, result)
     no_quote_containing(result, "condition of anonymity")
     assert quote_containing(result, "flood defences").text == "the flood defences"
+
+
+@pytest.mark.parametrize("verb", ["said", "told reporters", "added", "argued", "warned", "claimed"])
+@pytest.mark.parametrize("source_first", [True, False], ids=["source-before", "source-after"])
+def test_reporting_verbs_on_either_side(nlp_extractor: Extractor, verb: str, source_first: bool) -> None:
+    content = "the new bridge will cost twice as much as planned"
+    if source_first:
+        text = f"Transport Minister Lena Varga {verb} that {content}."
+    else:
+        text = f"The new bridge will cost twice as much as planned, Transport Minister Lena Varga {verb}."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "twice as much")
+    assert q.text.lower().endswith("as planned") and "Varga" not in q.text
+    assert q.kind == "indirect"
+    assert q.speaker is not None and q.speaker.name == "Lena Varga"
+    assert q.cue is not None and q.cue.text == verb.split()[0]
+
+
+def test_a_second_reporting_verb_ends_the_first_ones_content(nlp_extractor: Extractor) -> None:
+    # "and warned …" is the senator's second statement, not part of the first.
+    text = ("Senator Ruth Adler said the budget deal would protect rural hospitals "
+            "and warned that another shutdown could follow in March.")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    first = quote_containing(result, "rural hospitals")
+    assert first.text == "the budget deal would protect rural hospitals"
+    second = quote_containing(result, "another shutdown")
+    assert second.text.endswith("another shutdown could follow in March") and "warned" not in second.text
+    assert first.speaker is not None and first.speaker.name == "Ruth Adler"
+    assert second.speaker is not None and second.speaker.name == "Ruth Adler"
