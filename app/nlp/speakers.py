@@ -100,6 +100,15 @@ def subject_of(verb: Token, skip: Callable[[Token], bool] | None = None) -> Toke
                 return child
         if current.dep_ == "relcl":
             return current.head
+        if current.dep_ == "acl" and current.tag_ == "VBG" and current.head.pos_ in ("NOUN", "PROPN"):
+            # "a group backing Cruz", "voters saying …": the noun is the source. After an
+            # object the parse has usually hung the verb's own participle on it: "issued a
+            # statement saying …", "drew crowds describing …" are the subject's.
+            noun = current.head
+            if noun.dep_ != "dobj":
+                return noun
+            current = noun.head
+            continue
         if current.dep_ == "pcomp" and current.head.dep_ == "prep":
             current = current.head.head  # "responded … by saying …"
         elif current.dep_ in ("advcl", "xcomp", "conj", "acl") and current.head is not current:

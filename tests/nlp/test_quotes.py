@@ -538,3 +538,23 @@ def test_a_second_reporting_verb_ends_the_first_ones_content(nlp_extractor: Extr
     assert second.text.endswith("another shutdown could follow in March") and "warned" not in second.text
     assert first.speaker is not None and first.speaker.name == "Ruth Adler"
     assert second.speaker is not None and second.speaker.name == "Ruth Adler"
+
+
+def test_a_participle_on_a_noun_is_that_nouns_report(nlp_extractor: Extractor) -> None:
+    text = ("Hundreds of emergency calls saying the river had burst its banks reached the police overnight. "
+            "An advocacy group backing Mayor Tom Reyes has raised two million dollars.")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "burst its banks")
+    assert q.speaker is not None and q.speaker.mention.text.endswith("emergency calls")
+    assert "reached" not in q.text
+    backing = quote_containing(result, "Tom Reyes")
+    assert backing.speaker is not None and backing.speaker.mention.text == "An advocacy group"
+
+
+def test_a_statement_saying_is_its_issuers(nlp_extractor: Extractor) -> None:
+    text = "The Harbor Authority issued a statement saying the port would reopen on Friday."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "port would reopen")
+    assert q.speaker is not None and q.speaker.mention.text == "The Harbor Authority"
