@@ -1,4 +1,5 @@
-"""Datelines ("BAKU, Nov 26 (Reuters) - ", "RENO, Nev. (AP) — "), as spaCy should read them.
+"""Datelines ("BAKU, Nov 26 (Reuters) - ", "RENO, Nev. (AP) — ", "Washington (AFP) – "), as
+spaCy should read them.
 
 Run into the first sentence, a dateline makes the small model read "BAKU, Nov 26 (Reuters)
 - Azerbaijan's foreign minister Jeyhun Bayramov" as one long subject, so the source of
@@ -18,7 +19,7 @@ _DATELINE = re.compile(
     r"(?P<place>[^\W\d_][^\W\d_.’'-]*[.’'-]?(?:\s+[^\W\d_][^\W\d_.’'-]*[.’'-]?)*)"  # BAKU, ST. LOUIS, İZMİR
     r"(?:,\s+[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*)?)?"  # , Calif. / , N.H. / , Azerbaijan
     r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"  # , Nov. 26
-    r"\s*(?:\([^()\n]{1,40}\))?"  # (Reuters)
+    r"\s*(?P<agency>\([^()\n]{1,40}\))?"  # (Reuters)
     r"\s*(?P<dash>[-–—―]{1,2})\s+(?=\S)"
 )
 
@@ -33,7 +34,11 @@ def for_parsing(text: str, parse_text: str, paragraphs: Iterable[Paragraph]) -> 
     chars: list[str] | None = None
     for para in islice(paragraphs, _FIRST_LINES):
         m = _DATELINE.match(text, para.start, para.end)
-        if m is None or not m.group("place").isupper() or len(m.group("place")) < 3:
+        if m is None or len(m.group("place")) < 3:
+            continue
+        # A place in capitals is a dateline; in Title Case ("Washington (AFP) –") only
+        # with the agency that marks it, since a sentence may open on a name and a dash.
+        if not (m.group("place").isupper() or (m.group("agency") and m.group("place").istitle())):
             continue
         chars = chars if chars is not None else list(parse_text)
         first = True

@@ -15,6 +15,7 @@ from extraction_checks import assert_offsets, entity_named, quote_containing
     "OSLO (AP) — ",
     "NEW YORK, Dec. 11 (UPI) — ",
     "BERGEN, Norway, March 3 – ",
+    "Washington (AFP) – ",
 ])
 def test_dateline_is_not_part_of_the_source(nlp_extractor: Extractor, dateline: str) -> None:
     text = (
@@ -31,6 +32,14 @@ def test_dateline_is_not_part_of_the_source(nlp_extractor: Extractor, dateline: 
     assert quote.speaker.mention.text.endswith("Ingrid Solberg")
     assert place not in quote.speaker.mention.text
     assert entity_named(result, place.title()).type == "GPE"
+
+
+def test_a_title_case_opening_without_an_agency_is_not_a_dateline(nlp_extractor: Extractor) -> None:
+    text = "Budget talks stall\nFinance Minister Ingrid Solberg – a former banker – said the budget would be cut.\n"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    quote = quote_containing(result, "the budget would be cut")
+    assert quote.speaker is not None and quote.speaker.name == "Ingrid Solberg"
 
 
 def test_capitalised_words_starting_a_later_paragraph_are_left_alone(nlp_extractor: Extractor) -> None:
