@@ -5,6 +5,7 @@ The label is the source and the rest of the line what it says."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from spacy.tokens import Doc
 
@@ -40,8 +41,10 @@ def is_label(att: Attribution, text: str) -> bool:
     return att.cue is not None and text[att.cue[0]:att.cue[1]] == ":"
 
 
-def from_label(doc: Doc, offset: int, quotes: Quotes, text: str, headline: bool) -> Attribution | None:
-    """The labelled statement that a paragraph consists of, if it is one."""
+def from_label(doc: Doc, offset: int, quotes: Quotes, text: str, headline: bool,
+               people: Collection[str] = ()) -> Attribution | None:
+    """The labelled statement that a paragraph consists of, if it is one. `people`: the
+    names of the article's people, and their surnames."""
     # A transcript quoted turn by turn opens each paragraph with a mark ("“PENCE: Well, …").
     opened = doc.text[:1] == "“" and (quoted := quotes.containing(offset)) is not None and quoted[0] == offset
     m = _LABEL.match(doc.text, 1 if opened else 0)
@@ -59,8 +62,9 @@ def from_label(doc: Doc, offset: int, quotes: Quotes, text: str, headline: bool)
                  or _names_a_source(doc, m.end(1), text[offset:offset + m.end(1)]))
     else:
         # A transcript that writes its speakers as names ("Chris Matthews: …", "Lopez: …"):
-        # the label is a person's name and nothing else.
-        named = any(e.label_ == "PERSON" and e.start_char == m.start(1) and e.end_char == m.end(1) for e in doc.ents)
+        # the label is a person's name and nothing else, or a person's the article names.
+        named = label in people or any(
+            e.label_ == "PERSON" and e.start_char == m.start(1) and e.end_char == m.end(1) for e in doc.ents)
     if not named:
         return None
     start, end = offset + m.end(), offset + len(doc.text.rstrip())

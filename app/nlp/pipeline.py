@@ -105,19 +105,26 @@ def build(text: str, found: Quotes, parsed: list[tuple[Paragraph, Doc]]) -> Extr
          for i, e in enumerate(extracted) for m in e.mentions),
         key=lambda m: (m.start, m.end),
     )
-    atts = _attributions(text, parsed, found, body_end)
+    atts = _attributions(text, parsed, found, body_end, _people(extracted))
     ctx = speakers.Context(located, _main_subjects(parsed, located))
     return Extraction(tuple(extracted), tuple(_quotes(text, atts, ctx, extracted)))
 
 
-def _attributions(text: str, parsed: list[tuple[Paragraph, Doc]], found: Quotes, body_end: int) -> list[Attribution]:
+def _people(extracted: list[ExtractedEntity]) -> frozenset[str]:
+    """The people's names, full and by surname, as a transcript may label their turns."""
+    names = [e.name for e in extracted if e.type == "PERSON"]
+    return frozenset(names) | {n.split()[-1] for n in names if " " in n}
+
+
+def _attributions(text: str, parsed: list[tuple[Paragraph, Doc]], found: Quotes, body_end: int,
+                  people: frozenset[str]) -> list[Attribution]:
     atts: list[Attribution] = []
     for para, doc in parsed:
         if para.start < body_end and not captions.is_caption(text, para):
             atts.extend(reported.from_verbs(doc, para.start, found, text))
             atts.extend(hedged.from_hedges(doc, para.start, found, text))
             atts.extend(nominal.from_nouns(doc, para.start, found, text))
-            label = labelled.from_label(doc, para.start, found, text, headline=para is parsed[0][0])
+            label = labelled.from_label(doc, para.start, found, text, para is parsed[0][0], people)
             if label is not None:
                 atts.append(label)
     for att in atts:

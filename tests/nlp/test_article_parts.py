@@ -203,6 +203,24 @@ def test_transcript_that_writes_its_speakers_as_names(nlp_extractor: Extractor) 
     assert not [q for q in result.quotes if "newsletter" in q.text]
 
 
+def test_transcript_that_labels_its_speakers_by_surname(nlp_extractor: Extractor) -> None:
+    text = (
+        "Budget talk\n"
+        "Senator Dana Whitfield and the economist Marta Okonkwo debated the budget on the radio.\n"
+        "Whitfield: The budget will pass before the summer recess, I am sure of it.\n"
+        "Okonkwo: Well, the numbers do not add up for the cities.\n"
+        "Highlights: Traffic was heavy across the city on Sunday morning."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    first = quote_containing(result, "The budget will pass")
+    assert first.speaker is not None and first.speaker.name == "Dana Whitfield"
+    second = quote_containing(result, "numbers do not add up")
+    assert second.speaker is not None and second.speaker.name == "Marta Okonkwo"
+    assert second.text.startswith("Well")
+    assert not [q for q in result.quotes if "Traffic" in q.text]
+
+
 def test_titles_in_quotation_marks_are_not_speech_but_short_speech_is(nlp_extractor: Extractor) -> None:
     text = (
         "Budget talk\n"
