@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span as SpacySpan
 
-from app.nlp.places import country_name, is_demonym, is_state_abbreviation, state_name
+from app.nlp.places import country_name, is_demonym, is_known_place, is_state_abbreviation, is_territory, state_name
 
 KEPT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
 
@@ -198,6 +198,10 @@ def retype(surface: str, label: str) -> str:
         return "GPE"
     if label in ("GPE", "ORG") and state_name(surface):
         return "GPE"
+    if label in ("ORG", "PERSON", "NORP", "LOC") and is_territory(surface):
+        return "GPE"
+    if label == "GPE" and _is_acronym(surface) and not (is_known_place(surface) or is_known_place(surface.title())):
+        return "ORG"  # "AI", "GOP": acronyms of places are few, and known
     if is_demonym(surface) and label in ("PERSON", "ORG", "GPE", "NORP"):
         return "NORP"
     if label == "NORP" and not surface.casefold().endswith(_DEMONYM_ENDINGS):
@@ -207,6 +211,12 @@ def retype(surface: str, label: str) -> str:
     if label in ("PERSON", "GPE", "NORP") and _is_org_name(surface):
         return "ORG"
     return label
+
+
+def _is_acronym(surface: str) -> bool:
+    """Two or three capitals: longer words in capitals are as often names in a headline."""
+    letters = surface.replace(".", "")
+    return 2 <= len(letters) <= 3 and letters.isalpha() and letters.isupper()
 
 
 def _is_org_name(surface: str) -> bool:

@@ -21,8 +21,22 @@ _COUNTRY_ALIASES = {
     "north korea": "North Korea", "vietnam": "Vietnam", "laos": "Laos", "the netherlands": "Netherlands",
     "holland": "Netherlands", "czech republic": "Czechia", "ivory coast": "Côte d'Ivoire", "taiwan": "Taiwan",
     "palestine": "Palestine", "vatican": "Vatican City", "soviet union": "Soviet Union", "ussr": "Soviet Union",
+    "uae": "United Arab Emirates", "u.a.e.": "United Arab Emirates",
     "european union": None, "eu": None,
 }
+
+# Territories and regions with governments of their own (OntoNotes GPE) that are in the
+# news and in no country list, which the small model takes for bodies or people
+# ("Transnistria" ORG, "Crimea" PERSON).
+_TERRITORIES = frozenset(name.replace("_", " ") for name in """
+Abkhazia South_Ossetia Transnistria Nagorno-Karabakh Karabakh Crimea Donbas Donbass Donetsk Luhansk
+Chechnya Dagestan Tatarstan Kosovo Kashmir Jammu_and_Kashmir Gaza Gaza_Strip West_Bank East_Jerusalem
+Golan_Heights Tibet Xinjiang Kurdistan Iraqi_Kurdistan Rojava Catalonia Basque_Country Scotland Wales
+Northern_Ireland England Darfur Tigray Somaliland Puntland Balochistan Punjab Sindh Quebec Bavaria
+Flanders Wallonia Corsica Sardinia Sicily Zanzibar Aceh Mindanao Hong_Kong Macau Macao
+""".split())
+# Cities written as acronyms: other acronyms the model calls places are bodies ("GOP", "NBA").
+_CITY_ACRONYMS = {"NYC", "L.A."}
 
 # The Associated Press's abbreviations of US state names, as datelines and party labels
 # ("Sen. Tim Kaine, D-Va.") write them; the two-letter postal codes come from pycountry.
@@ -141,9 +155,14 @@ def is_capital(text: str) -> bool:
     return text in _CAPITALS
 
 
+def is_territory(text: str) -> bool:
+    return text in _TERRITORIES
+
+
 def is_known_place(text: str) -> bool:
-    """A country, US state or capital, by any of the names above."""
-    return bool(country_name(text) or state_name(text) or is_capital(text) or text in _state_names())
+    """A country, US state, territory or capital, by any of the names above."""
+    return bool(country_name(text) or state_name(text) or is_capital(text) or text in _state_names()
+                or text in _TERRITORIES or text in _CITY_ACRONYMS)
 
 
 @cache

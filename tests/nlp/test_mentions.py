@@ -215,3 +215,23 @@ def test_a_full_name_the_model_missed_is_found_again_by_the_one_it_found() -> No
     assert [(g.name, [m.start for m in g.mentions]) for g in groups] == [
         ("Ivana Marsh", [0, text.rindex("Ivana Marsh")]),
     ]
+
+
+@pytest.mark.parametrize(("surface", "label"), [
+    ("Transnistria", "ORG"), ("Crimea", "PERSON"), ("South Ossetia", "ORG"), ("Western Sahara", "NORP"),
+])
+def test_territories_the_model_took_for_bodies_or_people_are_places(surface: str, label: str) -> None:
+    m = mention(f"Fighting flared again in {surface} on Monday.", surface, label)
+    assert m is not None and m.label == "GPE"
+
+
+@pytest.mark.parametrize("acronym", ["AI", "GOP", "NBA"])
+def test_an_acronym_that_names_no_place_is_not_a_place(acronym: str) -> None:
+    m = mention(f"Growth in {acronym} spending slowed.", acronym, "GPE")
+    assert m is not None and m.label == "ORG"
+
+
+@pytest.mark.parametrize("acronym", ["US", "UK", "NY", "UAE"])
+def test_acronyms_of_places_stay_places(acronym: str) -> None:
+    m = mention(f"Growth in {acronym} spending slowed.", acronym, "GPE")
+    assert m is not None and m.label == "GPE"
