@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
 # A line is in Title Case when (nearly) all its longer words start with a capital; a
 # sentence that happens to hold many names still has lowercase verbs.
@@ -21,6 +23,8 @@ _TITLE_SHARE = 0.9
 # Inflections to take off to find a word's base form: "says" say, "worries" worry.
 _ENDINGS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("d", ""))
 _MIN_WORDS = 3
+# A headline's label is a short name before a colon ("Roger Stone:", "Clinton camp:").
+_MAX_LABEL_WORDS = 4
 
 
 def sentence_case(text: str, parse_text: str, common: Collection[str]) -> str:
@@ -37,12 +41,24 @@ def sentence_case(text: str, parse_text: str, common: Collection[str]) -> str:
     chars = list(parse_text)
     if all(w.group().isupper() for w in longer):
         return _from_capitals(text, words, names, chars)
+    label_end = _label_end(text, end)
     for w in words[1:]:
         word = w.group()
-        if (word[0].isupper() and not word.isupper() and _stem(word) not in names
+        if (word[0].isupper() and not word.isupper() and w.start() >= label_end and _stem(word) not in names
                 and _is_common(word.lower(), common)):
             chars[w.start()] = chars[w.start()].lower()
     return "".join(chars)
+
+
+def _label_end(text: str, end: int) -> int:
+    """Where a headline's label ("Roger Stone: …") ends, 0 if it has none: a label names
+    its source, so its words stay capitalised even when they are also English words."""
+    colon = text.find(": ", 0, end)
+    words = text[:colon].split()
+    # "Stealth Over Health:" is a title of its own: a name holds no function words.
+    if colon <= 0 or len(words) > _MAX_LABEL_WORDS or any(w.lower() in STOP_WORDS for w in words):
+        return 0
+    return colon
 
 
 def _from_capitals(text: str, words: list[re.Match[str]], names: set[str], chars: list[str]) -> str:

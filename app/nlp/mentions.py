@@ -103,7 +103,9 @@ def from_span(text: str, span: SpacySpan, offset: int) -> Mention | None:
     surface = text[start:end]
     if not is_name(surface):
         return None
-    form = span.doc.text[start - offset:end - offset]
+    # The parser's text differs in case only; its form is the name's where the article
+    # shouts it ("OSLO"), and a name lowered for the parser stays as the article writes it.
+    form = span.doc.text[start - offset:end - offset] if surface.isupper() else surface
     return Mention(surface, start, end, retype(form, span.label_), form=form)
 
 

@@ -97,6 +97,20 @@ def test_headline_in_capitals_yields_its_names_not_one_long_organisation(nlp_ext
         assert "PASSES" not in entity.name and "BILL" not in entity.name, entity
 
 
+def test_names_keep_the_case_the_article_writes_them_in(nlp_extractor: Extractor) -> None:
+    # The headline is parsed in sentence case, and a name the body never writes may be
+    # lowered for the parser ("hillary" is in the word list); the name is the article's.
+    text = (
+        "Senator Lena Ortiz Says Hillary Clinton Is Not Fit To Serve\n"
+        "The senator spoke at a rally on Sunday and left without taking questions.\n"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    for entity in result.entities:
+        assert entity.name in {m.text for m in entity.mentions} or entity.type == "GPE", entity
+        assert entity.name[0].isupper(), entity
+
+
 def test_photo_caption_gives_no_statement_and_its_credit_no_entity(nlp_extractor: Extractor) -> None:
     text = (
         "Housing bill passes\n"

@@ -558,3 +558,14 @@ def test_a_statement_saying_is_its_issuers(nlp_extractor: Extractor) -> None:
     assert_offsets(text, result)
     q = quote_containing(result, "port would reopen")
     assert q.speaker is not None and q.speaker.mention.text == "The Harbor Authority"
+
+
+def test_headline_label_whose_surname_is_a_common_word(nlp_extractor: Extractor) -> None:
+    # "Stone" and "Ward" are English words; a Title Case headline is read in sentence
+    # case, but its label is a name and stays as written.
+    text = "Roger Stone: Voters Will Not Trust the Machines\n\nThe consultant spoke on the radio.\n"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "Voters Will Not Trust")
+    assert q.speaker is not None and q.speaker.mention.text == "Roger Stone"
+    assert q.speaker.name == "Roger Stone"
