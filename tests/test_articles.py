@@ -129,6 +129,20 @@ def test_corpus_entities_group_across_articles(client: TestClient) -> None:
     assert len(articles) == 2
 
 
+def test_people_who_share_a_surname_stay_apart_across_articles(client: TestClient) -> None:
+    client.post("/articles", json={"text": "Maria Okafor opened the harbour wall.\n“It will last,” Okafor said.\n"})
+    client.post("/articles", json={"text": "Daniel Okafor coached the under-12 team.\n“We trained hard,” Okafor said.\n"})
+    client.post("/articles", json={"text": "Both Bill Clinton and Hillary Clinton spoke in Denver on Monday.\n"})
+    people = [e for e in client.get("/entities", params={"type": "PERSON", "limit": 100}).json()["items"]]
+    names = sorted(e["name"] for e in people)
+    assert names == ["Bill Clinton", "Daniel Okafor", "Hillary Clinton", "Maria Okafor"], names
+    assert all(e["article_count"] == 1 for e in people)
+    for e in people:
+        if e["name"].endswith("Okafor"):
+            quotes = client.get(f"/entities/{e['id']}/quotes").json()["items"]
+            assert len(quotes) == 1 and quotes[0]["speaker"]["name"] == e["name"]
+
+
 def test_filters(client: TestClient) -> None:
     rail = client.post("/articles", json={"text": RAIL, "source": "Wire", "authors": ["Jo Bloggs"],
                                           "published_at": "2026-01-10T00:00:00Z"}).json()
