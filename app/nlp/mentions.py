@@ -200,7 +200,7 @@ def retype(surface: str, label: str) -> str:
         return "GPE"
     if label in ("GPE", "ORG") and state_name(surface):
         return "GPE"
-    if label in ("ORG", "PERSON", "NORP", "LOC") and is_territory(surface):
+    if label in ("ORG", "PERSON", "NORP", "LOC", "GPE") and is_territory(surface):  # "West Bank" is no bank
         return "GPE"
     if label == "GPE" and _is_acronym(surface) and not (is_known_place(surface) or is_known_place(surface.title())):
         return "ORG"  # "AI", "GOP": acronyms of places are few, and known

@@ -219,6 +219,7 @@ def test_a_full_name_the_model_missed_is_found_again_by_the_one_it_found() -> No
 
 @pytest.mark.parametrize(("surface", "label"), [
     ("Transnistria", "ORG"), ("Crimea", "PERSON"), ("South Ossetia", "ORG"), ("Western Sahara", "NORP"),
+    ("West Bank", "GPE"),
 ])
 def test_territories_the_model_took_for_bodies_or_people_are_places(surface: str, label: str) -> None:
     m = mention(f"Fighting flared again in {surface} on Monday.", surface, label)
