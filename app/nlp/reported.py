@@ -92,8 +92,8 @@ def _content_span(first: Token, offset: int, last: Token | None = None,
 
 def _next_report(first: Token, last: Token | None, verb: Token) -> Token | None:
     """A second report by the same source that the parse hung on the content ("said the
-    deal would help and warned that …"): a speech verb in the reporting verb's own form,
-    joined by "and", with no subject of its own. What it reports is not the first verb's
+    deal would help and warned that …"): a speech verb coordinated in the reporting
+    verb's own form, with no subject of its own. What it reports is not the first verb's
     content, and its source is the first verb's."""
     doc = verb.doc
     for tok in doc[first.left_edge.i + 2:(last or first).right_edge.i + 1]:
