@@ -208,6 +208,14 @@ def test_source_as_an_aside_inside_the_sentence(nlp_extractor: Extractor) -> Non
     assert q.speaker is not None and "Obama" in q.speaker.mention.text
 
 
+def test_aside_after_a_plural_subject_names_the_source(nlp_extractor: Extractor) -> None:
+    text = "Voters, Marsh suggested, don’t have to worry about the new tax plan."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "worry about the new tax plan")
+    assert q.speaker is not None and q.speaker.mention.text == "Marsh"
+
+
 def test_turn_continues_after_a_long_description_of_the_speaker(nlp_extractor: Extractor) -> None:
     text = (
         "“This is not reform at all,” said Rep. Elijah Cummings, the top Democrat on the "
