@@ -566,3 +566,12 @@ def test_a_statement_saying_is_its_issuers(nlp_extractor: Extractor) -> None:
     assert_offsets(text, result)
     q = quote_containing(result, "port would reopen")
     assert q.speaker is not None and q.speaker.mention.text == "The Harbor Authority"
+
+
+def test_as_the_source_reported_vouches_for_the_sentence(nlp_extractor: Extractor) -> None:
+    text = "As the Herald revealed, the council agreed to pay the firm twice the going rate."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "twice the going rate")
+    assert q.text.startswith("the council agreed")
+    assert q.speaker is not None and q.speaker.mention.text == "the Herald"
