@@ -20,6 +20,8 @@ CLAIMS = {
     "speculation", "theory", "opinion", "impression", "suspicion", "insinuation", "report",
 }
 _MIN_WORDS = 3
+# Prepositions by which a speaking verb names where the words were put: "in a statement".
+_CHANNELS = {"in", "via", "through"}
 
 
 def from_nouns(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribution]:
@@ -65,8 +67,15 @@ def _source(noun: Token) -> Token | None:
     poss = next((c for c in noun.children if c.dep_ == "poss"), None)
     if poss is not None and poss.pos_ in ("PROPN", "NOUN", "PRON"):
         return poss
-    if noun.dep_ == "dobj" and noun.head.pos_ == "VERB":
-        subject = subject_of(noun.head)
+    verb = noun.head
+    if noun.dep_ == "pobj" and verb.dep_ == "prep" and verb.lower_ in _CHANNELS:
+        # "X said in a statement that …": the parse hangs the clause on the noun, and
+        # the statement is the speaking verb's subject's.
+        verb = verb.head
+    elif noun.dep_ != "dobj":
+        return None
+    if verb.pos_ == "VERB":
+        subject = subject_of(verb)
         if subject is not None and subject.pos_ in ("PROPN", "NOUN", "PRON") and subject.lower_ not in ("it", "there"):
             return subject
     return None

@@ -155,6 +155,9 @@ def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribu
             # "The museum, Mr. Obama said, would make …", "Lenox thrived, he said, until
             # it went bankrupt": the sentence around the aside.
             content, parenthetical = token.head, True
+        aside_end = _as_aside(token) if content is None and lemma in REPORTING else None
+        if aside_end is not None:
+            content, parenthetical = token.head, True
         if content is None:
             content, last = _phrase_content(token)
         if content is None:
@@ -163,6 +166,8 @@ def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribu
         if after is not None:
             reporter[after.i] = token
         start, end = _content_span(content, offset, last, after)
+        if aside_end is not None:
+            start = max(start, offset + aside_end.idx)  # what is vouched for, not the aside
         if not parenthetical and content.i < token.i and start <= offset + token.idx < end:
             continue
         if word_count(text, start, end) < _MIN_CONTENT_WORDS and not (
@@ -173,6 +178,26 @@ def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribu
     found.extend(_according_to(doc, offset, quotes))
     found.extend(_characterised(doc, offset, quotes))
     return found
+
+
+def _as_aside(verb: Token) -> Token | None:
+    """"As the Herald reported, the council agreed …": the source vouches for the
+    sentence the clause opens; the first word of that sentence. Not when the clause
+    has its own object ("As voters lamented the cuts, …"), nor before a quotation,
+    whose cue is found with it."""
+    if verb.dep_ != "advcl" or verb.head.i < verb.i or verb.head.pos_ not in ("VERB", "AUX"):
+        return None
+    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+        return None
+    if any(c.dep_ in ("dobj", "xcomp", "ccomp", "attr") for c in verb.children):
+        return None
+    doc = verb.doc
+    first = verb.right_edge.i + 1
+    while first < len(doc) and (doc[first].is_punct or doc[first].is_space):
+        if doc[first].text in ("“", "\""):
+            return None
+        first += 1
+    return doc[first] if first < verb.head.i + 1 else None
 
 
 def _characterised(doc: Doc, offset: int, quotes: Quotes) -> list[Attribution]:

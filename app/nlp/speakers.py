@@ -95,9 +95,9 @@ def subject_of(verb: Token, skip: Callable[[Token], bool] | None = None) -> Toke
     (“… Full panic mode,” said Leslie Wimes)."""
     current = verb
     for _ in range(4):
-        for child in current.children:
-            if child.dep_ in SUBJECTS and not child.is_punct and not (skip and skip(child)):
-                return child
+        found = [c for c in current.children if c.dep_ in SUBJECTS and not c.is_punct and not (skip and skip(c))]
+        if found:
+            return _nearest_before(found, current)
         if current.dep_ == "relcl":
             return current.head
         if current.dep_ == "acl" and current.tag_ == "VBG" and current.head.pos_ in ("NOUN", "PROPN"):
@@ -116,6 +116,13 @@ def subject_of(verb: Token, skip: Callable[[Token], bool] | None = None) -> Toke
         else:
             return _noun_before(current)
     return None
+
+
+def _nearest_before(subjects: list[Token], verb: Token) -> Token:
+    """Of two subjects the parse gave one verb, the one right before it: in an aside
+    ("Voters, Marsh suggested, don't …") the sentence's own subject comes first."""
+    before = [s for s in subjects if s.i < verb.i]
+    return before[-1] if len(subjects) > 1 and before else subjects[0]
 
 
 def _noun_before(verb: Token) -> Token | None:

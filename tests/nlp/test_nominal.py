@@ -29,3 +29,12 @@ def test_relative_clause_after_the_noun_is_not_content(nlp_extractor: Extractor)
     text = "The statement that the ministry published on Friday ran to four pages."
     result = nlp_extractor.extract(text)
     no_quote_containing(result, "the ministry published")
+
+
+def test_statement_a_speaker_gave_in_a_verb_phrase(nlp_extractor: Extractor) -> None:
+    text = ("Carla Reyes, a spokeswoman for the Green Party, said in a statement that the plan "
+            "would hurt families.")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "the plan would hurt families")
+    assert q.speaker is not None and q.speaker.mention.text == "Carla Reyes"

@@ -208,6 +208,14 @@ def test_source_as_an_aside_inside_the_sentence(nlp_extractor: Extractor) -> Non
     assert q.speaker is not None and "Obama" in q.speaker.mention.text
 
 
+def test_aside_after_a_plural_subject_names_the_source(nlp_extractor: Extractor) -> None:
+    text = "Voters, Marsh suggested, don’t have to worry about the new tax plan."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "worry about the new tax plan")
+    assert q.speaker is not None and q.speaker.mention.text == "Marsh"
+
+
 def test_turn_continues_after_a_long_description_of_the_speaker(nlp_extractor: Extractor) -> None:
     text = (
         "“This is not reform at all,” said Rep. Elijah Cummings, the top Democrat on the "
@@ -569,3 +577,12 @@ def test_headline_label_whose_surname_is_a_common_word(nlp_extractor: Extractor)
     q = quote_containing(result, "Voters Will Not Trust")
     assert q.speaker is not None and q.speaker.mention.text == "Roger Stone"
     assert q.speaker.name == "Roger Stone"
+
+
+def test_as_the_source_reported_vouches_for_the_sentence(nlp_extractor: Extractor) -> None:
+    text = "As the Herald revealed, the council agreed to pay the firm twice the going rate."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "twice the going rate")
+    assert q.text.startswith("the council agreed")
+    assert q.speaker is not None and q.speaker.mention.text == "the Herald"
