@@ -85,9 +85,15 @@ def _content_span(first: Token, offset: int, last: Token | None = None,
         end = doc[before.left_edge.i - 1]
         while end.i > start.i and (end.dep_ == "cc" or end.is_space or end.text == ","):
             end = doc[end.i - 1]
-    while end.i > start.i and ((end.is_punct and end.text not in "”\"’»") or end.is_space):
+    while end.i > start.i and ((_is_punctuation(end) and end.text not in "”\"’»") or end.is_space):
         end = doc[end.i - 1]
     return offset + start.idx, offset + end.idx + len(end)
+
+
+def _is_punctuation(token: Token) -> bool:
+    """Punctuation, not a sign read as a word ("22%": the lexicon calls "%" punctuation,
+    but it is the noun the number measures)."""
+    return token.is_punct and token.pos_ == "PUNCT"
 
 
 def _next_report(first: Token, last: Token | None, verb: Token) -> Token | None:

@@ -558,3 +558,12 @@ def test_a_statement_saying_is_its_issuers(nlp_extractor: Extractor) -> None:
     assert_offsets(text, result)
     q = quote_containing(result, "port would reopen")
     assert q.speaker is not None and q.speaker.mention.text == "The Harbor Authority"
+
+
+def test_a_percent_sign_ends_the_content_with_its_number(nlp_extractor: Extractor) -> None:
+    # The lexicon marks "%" as punctuation, but here it is the noun the number measures.
+    text = "The county clerk said turnout in the school board election reached 38%."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "turnout in the school board")
+    assert q.text == "turnout in the school board election reached 38%"
