@@ -112,16 +112,17 @@ def _next_report(first: Token, last: Token | None, verb: Token) -> Token | None:
 def _before_aside(end: Token, start: Token) -> Token:
     """The content without a comment set off by a comma at its end (", which votes in
     March", ", the group that …"): a non-restrictive clause or apposition is the writer's
-    aside, not part of what was said. Never inside a quotation (the marks before the
+    aside, not part of what was said, even after a lone name ("endorsed Alvarez, who …"
+    is a stance toward Alvarez). Never inside a quotation (the marks before the
     comma are balanced, and none follow it). A trailing participle ("…, referring to …")
     is cut by the annotators about as often as kept, so it stays."""
     doc = end.doc
-    for tok in doc[start.i + 3:end.i + 1]:
+    for tok in doc[start.i + 2:end.i + 1]:
         aside = tok.dep_ == "relcl" or (tok.dep_ == "appos" and not any(c.dep_ == "conj" for c in tok.children))
         if aside and tok.right_edge.i >= end.i:
             first = tok.left_edge
             before = doc[start.i:first.i].text
-            if (first.i > start.i + 2 and doc[first.i - 1].text == "," and before.count("“") == before.count("”")
+            if (first.i > start.i + 1 and doc[first.i - 1].text == "," and before.count("“") == before.count("”")
                     and not any(t.text in "“”\"«»" for t in doc[first.i:end.i + 1])):
                 return doc[first.i - 1]
     return end

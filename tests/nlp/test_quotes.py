@@ -567,3 +567,13 @@ def test_a_percent_sign_ends_the_content_with_its_number(nlp_extractor: Extracto
     assert_offsets(text, result)
     q = quote_containing(result, "turnout in the school board")
     assert q.text == "turnout in the school board election reached 38%"
+
+
+def test_an_aside_on_a_single_named_object_is_the_writers(nlp_extractor: Extractor) -> None:
+    # The object alone is what the stance is taken toward; the clause after the comma
+    # is the writer telling the reader who that is.
+    text = "The teachers' union endorsed Alvarez, who has served two terms on the county board."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "Alvarez")
+    assert q.text == "Alvarez"
