@@ -109,6 +109,27 @@ def _next_report(first: Token, last: Token | None, verb: Token) -> Token | None:
     return None
 
 
+# Participles that report ("…, saying …", "…, citing …"); not "continuing", "posting",
+# which after a comma mostly go on with the event ("continuing a trend", "posting gains").
+_REPORTING_PARTICIPLES = (SPEECH_ACTS - {"continue", "post"}) | {"cite", "point"}
+
+
+def _participle_report(first: Token, last: Token | None) -> Token | None:
+    """A participle of saying that the parser hung on the end of the content ("said the
+    repairs would finish by June, adding that …"): the next thing the same source says,
+    which annotators take as an attribution of its own. Participles of other verbs
+    ("…, creating …") are kept with the content about as often as cut, so they stay."""
+    doc = first.doc
+    start, end = first.left_edge, (last or first).right_edge
+    for tok in doc[start.i + 2:end.i + 1]:
+        if (tok.tag_ == "VBG" and _lemma(tok) in _REPORTING_PARTICIPLES and tok.left_edge.i == tok.i
+                and tok.right_edge.i >= end.i and doc[tok.i - 1].text == ","):
+            before = doc[start.i:tok.i].text
+            if before.count("“") == before.count("”"):  # not inside a quotation
+                return tok
+    return None
+
+
 def _before_aside(end: Token, start: Token) -> Token:
     """The content without a comment set off by a comma at its end (", which votes in
     March", ", the group that …"): a non-restrictive clause or apposition is the writer's
@@ -166,7 +187,7 @@ def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribu
             content, last = _phrase_content(token)
         if content is None:
             continue
-        after = _next_report(content, last, token)
+        after = _next_report(content, last, token) or _participle_report(content, last)
         if after is not None:
             reporter[after.i] = token
         start, end = _content_span(content, offset, last, after)

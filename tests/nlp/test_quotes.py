@@ -577,3 +577,23 @@ def test_an_aside_on_a_single_named_object_is_the_writers(nlp_extractor: Extract
     assert_offsets(text, result)
     q = quote_containing(result, "Alvarez")
     assert q.text == "Alvarez"
+
+
+def test_a_participle_of_saying_after_the_content_is_not_part_of_it(nlp_extractor: Extractor) -> None:
+    # "noting that …" is the next thing said, not more of the first report.
+    text = "The coach said the team had played badly in the second half, noting that two starters were injured."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "played badly")
+    assert q.text == "the team had played badly in the second half"
+    noted = quote_containing(result, "two starters")
+    assert noted.speaker is not None and noted.speaker.mention.text == "The coach"
+
+
+def test_a_participle_of_citing_is_the_sources_next_report(nlp_extractor: Extractor) -> None:
+    text = "Analysts said the merger would raise prices, citing the loss of two rival carriers in the region."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    assert quote_containing(result, "the merger").text == "the merger would raise prices"
+    cited = quote_containing(result, "rival carriers")
+    assert cited.speaker is not None and cited.speaker.mention.text == "Analysts"
