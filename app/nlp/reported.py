@@ -118,7 +118,7 @@ def _participle_report(first: Token, last: Token | None) -> Token | None:
     """A participle of saying that the parser hung on the end of the content ("said the
     repairs would finish by June, adding that …"): the next thing the same source says,
     which annotators take as an attribution of its own. Participles of other verbs
-    ("…, creating …") are kept with the content about as often as cut, so they stay."""
+    ("…, creating …") are kept with the content (five times as often as cut), so they stay."""
     doc = first.doc
     start, end = first.left_edge, (last or first).right_edge
     for tok in doc[start.i + 2:end.i + 1]:
@@ -136,7 +136,7 @@ def _before_aside(end: Token, start: Token) -> Token:
     aside, not part of what was said, even after a lone name ("endorsed Alvarez, who …"
     is a stance toward Alvarez). Never inside a quotation (the marks before the
     comma are balanced, and none follow it). A trailing participle ("…, referring to …")
-    is cut by the annotators about as often as kept, so it stays."""
+    is kept by the annotators far more often than cut, so it stays."""
     doc = end.doc
     for tok in doc[start.i + 2:end.i + 1]:
         aside = tok.dep_ == "relcl" or (tok.dep_ == "appos" and not any(c.dep_ == "conj" for c in tok.children))
