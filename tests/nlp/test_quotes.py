@@ -586,3 +586,42 @@ def test_as_the_source_reported_vouches_for_the_sentence(nlp_extractor: Extracto
     q = quote_containing(result, "twice the going rate")
     assert q.text.startswith("the council agreed")
     assert q.speaker is not None and q.speaker.mention.text == "the Herald"
+
+
+def test_a_percent_sign_ends_the_content_with_its_number(nlp_extractor: Extractor) -> None:
+    # The lexicon marks "%" as punctuation, but here it is the noun the number measures.
+    text = "The county clerk said turnout in the school board election reached 38%."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "turnout in the school board")
+    assert q.text == "turnout in the school board election reached 38%"
+
+
+def test_an_aside_on_a_single_named_object_is_the_writers(nlp_extractor: Extractor) -> None:
+    # The object alone is what the stance is taken toward; the clause after the comma
+    # is the writer telling the reader who that is.
+    text = "The teachers' union endorsed Alvarez, who has served two terms on the county board."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "Alvarez")
+    assert q.text == "Alvarez"
+
+
+def test_a_participle_of_saying_after_the_content_is_not_part_of_it(nlp_extractor: Extractor) -> None:
+    # "noting that …" is the next thing said, not more of the first report.
+    text = "The coach said the team had played badly in the second half, noting that two starters were injured."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "played badly")
+    assert q.text == "the team had played badly in the second half"
+    noted = quote_containing(result, "two starters")
+    assert noted.speaker is not None and noted.speaker.mention.text == "The coach"
+
+
+def test_a_participle_of_citing_is_the_sources_next_report(nlp_extractor: Extractor) -> None:
+    text = "Analysts said the merger would raise prices, citing the loss of two rival carriers in the region."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    assert quote_containing(result, "the merger").text == "the merger would raise prices"
+    cited = quote_containing(result, "rival carriers")
+    assert cited.speaker is not None and cited.speaker.mention.text == "Analysts"
