@@ -251,8 +251,10 @@ def _by_subject(verb: Token, start: int, end: int, offset: int, quotes: Quotes,
                 subject_verb: Token | None = None) -> Attribution | None:
     """The verb's content credited to its subject (or `subject_verb`'s); None when the
     subject stands inside a quotation (a speaker quoting someone is not the narration's
-    source)."""
+    source), or is the "us" of "let's" ("Let's say …" supposes, nobody reports)."""
     subject = subject_of(subject_verb if subject_verb is not None else verb)
+    if subject is not None and subject.lower_ in ("'s", "’s") and subject.i > 0 and subject.nbor(-1).lower_ == "let":
+        return None
     speaker = name_span(subject, offset) if subject is not None else None
     if speaker and quotes.containing(speaker[0]):
         return None

@@ -625,3 +625,12 @@ def test_a_participle_of_citing_is_the_sources_next_report(nlp_extractor: Extrac
     assert quote_containing(result, "the merger").text == "the merger would raise prices"
     cited = quote_containing(result, "rival carriers")
     assert cited.speaker is not None and cited.speaker.mention.text == "Analysts"
+
+
+def test_lets_say_is_a_supposition_not_a_report(nlp_extractor: Extractor) -> None:
+    text = ("Let’s say you think a degree from a state university will cost $100,000. "
+            "Let's focus on understanding exactly how the loans are repaid.")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    assert not [q for q in result.quotes if q.speaker is not None and q.speaker.mention.text in ("’s", "'s")], \
+        result.quotes
