@@ -67,6 +67,10 @@ def _source(noun: Token) -> Token | None:
     poss = next((c for c in noun.children if c.dep_ == "poss"), None)
     if poss is not None and poss.pos_ in ("PROPN", "NOUN", "PRON"):
         return poss
+    # "the Harlow claim that …", and "Trump claims that …" when the parse reads a noun.
+    named = next((c for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
+    if named is not None:
+        return named
     verb = noun.head
     if noun.dep_ == "pobj" and verb.dep_ == "prep" and verb.lower_ in _CHANNELS:
         # "X said in a statement that …": the parse hangs the clause on the noun, and

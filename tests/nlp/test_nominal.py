@@ -38,3 +38,11 @@ def test_statement_a_speaker_gave_in_a_verb_phrase(nlp_extractor: Extractor) -> 
     assert_offsets(text, result)
     q = quote_containing(result, "the plan would hurt families")
     assert q.speaker is not None and q.speaker.mention.text == "Carla Reyes"
+
+
+def test_a_name_before_the_claim_noun_is_its_source(nlp_extractor: Extractor) -> None:
+    text = "The Harlow claim that the vote was rigged was rejected by the court."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "the vote was rigged")
+    assert q.speaker is not None and q.speaker.mention.text == "Harlow"
