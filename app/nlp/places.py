@@ -11,6 +11,11 @@ import pycountry
 
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
 
+def _names(block: str) -> frozenset[str]:
+    """Names written one a word, "_" for a space inside one ("Gaza_Strip")."""
+    return frozenset(name.replace("_", " ") for name in block.split())
+
+
 # Short forms the country list does not carry, and names it carries in another form.
 _COUNTRY_ALIASES = {
     "us": "United States", "u.s.": "United States", "u.s": "United States", "usa": "United States",
@@ -28,13 +33,13 @@ _COUNTRY_ALIASES = {
 # Territories and regions with governments of their own (OntoNotes GPE) that are in the
 # news and in no country list, which the small model takes for bodies or people
 # ("Transnistria" ORG, "Crimea" PERSON).
-_TERRITORIES = frozenset(name.replace("_", " ") for name in """
+_TERRITORIES = _names("""
 Abkhazia South_Ossetia Transnistria Nagorno-Karabakh Karabakh Crimea Donbas Donbass Donetsk Luhansk
 Chechnya Dagestan Tatarstan Kosovo Kashmir Jammu_and_Kashmir Gaza Gaza_Strip West_Bank East_Jerusalem
 Golan_Heights Tibet Xinjiang Kurdistan Iraqi_Kurdistan Rojava Catalonia Basque_Country Scotland Wales
 Northern_Ireland England Darfur Tigray Somaliland Puntland Balochistan Punjab Sindh Quebec Bavaria
 Flanders Wallonia Corsica Sardinia Sicily Zanzibar Aceh Mindanao Hong_Kong Macau Macao
-""".split())
+""")
 # Cities written as acronyms: other acronyms the model calls places are bodies ("GOP", "NBA").
 _CITY_ACRONYMS = {"NYC", "L.A."}
 
@@ -54,7 +59,7 @@ _AP_STATES = (
 # National capitals (and seats of government), which the small model often takes for
 # people or organisations ("Yerevan" PERSON, "Minsk" ORG). Capitals that are also common
 # first names or institutions (Victoria, Santiago, Kingston, Georgetown) are left out.
-_CAPITALS = frozenset(name.replace("_", " ") for name in """
+_CAPITALS = _names("""
 Kabul Tirana Algiers Andorra_la_Vella Luanda Buenos_Aires Yerevan Canberra Vienna Baku Nassau Manama Dhaka
 Bridgetown Minsk Brussels Belmopan Porto-Novo Thimphu La_Paz Sucre Sarajevo Gaborone Brasilia Brasília
 Bandar_Seri_Begawan Sofia Ouagadougou Gitega Bujumbura Phnom_Penh Yaounde Yaoundé Ottawa Praia Bangui
@@ -73,7 +78,7 @@ Mogadishu Pretoria Cape_Town Bloemfontein Seoul Juba Madrid Colombo Khartoum Par
 Damascus Taipei Dushanbe Dodoma Dar_es_Salaam Bangkok Lome Lomé Nuku'alofa Port_of_Spain Tunis Ankara
 Ashgabat Funafuti Kampala Kyiv Kiev Abu_Dhabi London Washington Montevideo Tashkent Port_Vila Vatican_City
 Caracas Hanoi Sanaa Sana'a Lusaka Harare
-""".split())
+""")
 
 _DEMONYMS = {
     "american", "americans", "british", "english", "scottish", "welsh", "irish", "french", "german", "germans",
@@ -162,7 +167,7 @@ def is_territory(text: str) -> bool:
 def is_known_place(text: str) -> bool:
     """A country, US state, territory or capital, by any of the names above."""
     return bool(country_name(text) or state_name(text) or is_capital(text) or text in _state_names()
-                or text in _TERRITORIES or text in _CITY_ACRONYMS)
+                or is_territory(text) or text in _CITY_ACRONYMS)
 
 
 @cache

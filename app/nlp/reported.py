@@ -4,7 +4,7 @@ Y", "Y, X said"), stances with a phrase for content ("vowed to …", "called for
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from app.nlp.attribution import Attribution
 from app.nlp.speakers import name_span, subject_of
@@ -123,11 +123,16 @@ def _participle_report(first: Token, last: Token | None) -> Token | None:
     start, end = first.left_edge, (last or first).right_edge
     for tok in doc[start.i + 2:end.i + 1]:
         if (tok.tag_ == "VBG" and _lemma(tok) in _REPORTING_PARTICIPLES and tok.left_edge.i == tok.i
-                and tok.right_edge.i >= end.i and doc[tok.i - 1].text == ","):
-            before = doc[start.i:tok.i].text
-            if before.count("“") == before.count("”"):  # not inside a quotation
-                return tok
+                and tok.right_edge.i >= end.i and doc[tok.i - 1].text == ","
+                and _marks_balanced(doc[start.i:tok.i])):  # not inside a quotation
+            return tok
     return None
+
+
+def _marks_balanced(words: Span) -> bool:
+    """Every quotation these words open they close: what follows them is not inside one."""
+    text = words.text
+    return text.count("“") == text.count("”")
 
 
 def _before_aside(end: Token, start: Token) -> Token:
@@ -142,8 +147,7 @@ def _before_aside(end: Token, start: Token) -> Token:
         aside = tok.dep_ == "relcl" or (tok.dep_ == "appos" and not any(c.dep_ == "conj" for c in tok.children))
         if aside and tok.right_edge.i >= end.i:
             first = tok.left_edge
-            before = doc[start.i:first.i].text
-            if (first.i > start.i + 1 and doc[first.i - 1].text == "," and before.count("“") == before.count("”")
+            if (first.i > start.i + 1 and doc[first.i - 1].text == "," and _marks_balanced(doc[start.i:first.i])
                     and not any(t.text in "“”\"«»" for t in doc[first.i:end.i + 1])):
                 return doc[first.i - 1]
     return end
