@@ -106,7 +106,7 @@ def _extract(args: argparse.Namespace) -> int:
     except (AppError, ValueError, OSError, StopIteration) as exc:
         print(f"newsdesk: {args.file}: {getattr(exc, 'detail', exc) or 'no article'}", file=sys.stderr)
         return 1
-    extraction = Extractor(load_pipeline(get_settings().spacy_model)).extract(article.text)
+    extraction = Extractor(load_pipeline(get_settings().spacy_model)).extract(article.text, article.language)
     out = {"title": article.title, "authors": article.authors, **dataclasses.asdict(extraction)}
     json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
     print()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import anyio
 import orjson
@@ -43,6 +43,11 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 MAX_PAGE = 100
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Items per page (1-100)")]
+CueTypeFilter = Annotated[
+    Literal["speech", "belief", "intention", "all"],
+    Query(description="What the quotes' cues report: `speech` (the default: who said what), `belief`, "
+                      "`intention` (plans, wishes, expectations), or `all`"),
+]
 Cursor = Annotated[
     str | None,
     Query(max_length=512, description="`next_cursor` of the previous page, unchanged"),

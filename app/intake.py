@@ -23,7 +23,7 @@ class NewArticle:
     source: str | None
     authors: list[str]
     published_at: datetime | None
-    language: str
+    language: str | None  # the client's hint; the extractor decides
 
     @property
     def text_hash(self) -> str:
@@ -108,7 +108,7 @@ def _validated(
     url: str | None = None,
     source: str | None = None,
     published_at: datetime | None = None,
-    language: str = "en",
+    language: str | None = None,
 ) -> NewArticle:
     if not text.strip():
         raise _field_error("text", "the article text is empty")

@@ -148,6 +148,11 @@ class Quote(SQLModel, table=True):
     cue_text: str | None = Field(default=None, sa_column=Column(Text))
     cue_start: int | None = None
     cue_end: int | None = None
+    # [[start, end], ...] of a statement its attribution interrupts; NULL when the quote
+    # is one piece, start to end (most are, and rows stored before parts existed).
+    parts: list[list[int]] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
+    # speech, belief or intention: what the cue reports (app/nlp/cues.py).
+    cue_type: str = Field(default="speech", sa_column=Column(Text, nullable=False, server_default="speech"))
 
 
 # The tables as SQLAlchemy Core sees them, for the lean queries and bulk writes.

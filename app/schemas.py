@@ -8,6 +8,8 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from app.nlp.language import ISO_639_1
+
 T = TypeVar("T")
 
 MAX_TEXT_CHARS = 1_000_000
@@ -55,7 +57,12 @@ class ArticleCreate(BaseModel):
     source: str | None = Field(default=None, max_length=MAX_FIELD_CHARS)
     authors: list[str] = Field(default_factory=list, max_length=100)
     published_at: Timestamp | None = None
-    language: Literal["en"] = "en"
+    language: str | None = Field(
+        default=None, max_length=3,
+        description="A hint (ISO 639-1): the language is detected from the text, and the hint stands only "
+                    "where the text does not tell. Only English articles get entities and quotes; others are "
+                    "stored with their language and none.",
+    )
 
     @field_validator("authors")
     @classmethod
@@ -64,6 +71,13 @@ class ArticleCreate(BaseModel):
         if any(len(a) > MAX_FIELD_CHARS for a in cleaned):
             raise ValueError(f"an author is longer than {MAX_FIELD_CHARS} characters")
         return list(dict.fromkeys(cleaned))
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, language: str | None) -> str | None:
+        if language is not None and language.lower() not in ISO_639_1:
+            raise ValueError("not an ISO 639-1 language code")
+        return None if language is None else language.lower()
 
     @field_validator("title", "url", "source")
     @classmethod
@@ -87,14 +101,25 @@ class Speaker(BaseModel):
 
 
 class Quote(BaseModel):
+    """One statement: one source, one cue. `text`/`start`/`end` cover all its `parts`."""
+
     id: int
     article_id: int
     text: str
     start: int
     end: int
+    parts: list[Span] = Field(
+        description="The statement's pieces in text order, without the narration that interrupts them "
+                    "(“We will,” she said. “We must.” is one quote of two parts); one part otherwise"
+    )
     kind: Literal["direct", "mixed", "indirect"]
     speaker: Speaker | None
     cue: Span | None
+    cue_type: Literal["speech", "belief", "intention"] = Field(
+        description="What the cue reports: something said (said, told, according to), a belief "
+                    "(believes, fears, is expected to) or an intention (plans to, wants, aims to). "
+                    "Quote listings give speech unless asked for the others."
+    )
 
 
 class ArticleEntity(BaseModel):

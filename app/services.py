@@ -77,7 +77,7 @@ def ingest_many(
                 pending.append(i)
             else:
                 results[i] = IngestResult(existing, created=False)
-    extractions = _extract_each(extractor, [articles[i].text for i in pending])
+    extractions = _extract_each(extractor, [(articles[i].text, articles[i].language) for i in pending])
     for i, extraction in zip(pending, extractions, strict=True):
         if isinstance(extraction, AppError):
             results[i] = extraction
@@ -90,21 +90,22 @@ def ingest_many(
     return [results[i] for i in range(len(articles))]
 
 
-def _extract_each(extractor: Extractor, texts: list[str]) -> Iterator[Extraction | AppError]:
-    """nlp.pipe's batches; should one article break the extractor, the rest go one by one."""
+def _extract_each(extractor: Extractor, texts: list[tuple[str, str | None]]) -> Iterator[Extraction | AppError]:
+    """nlp.pipe's batches; should one article break the extractor, the rest go one by one.
+    Each text comes with the client's language hint."""
     done = 0
     started = time.perf_counter()
     try:
-        for extraction in extractor.extract_many(texts):
+        for extraction in extractor.extract_many((t for t, _ in texts), hints=[h for _, h in texts]):
             EXTRACTION_SECONDS.observe(time.perf_counter() - started)
             done += 1
             yield extraction
             started = time.perf_counter()
     except Exception:  # noqa: BLE001 - arbitrary text through third-party NLP: isolate, don't crash
-        for text in texts[done:]:
+        for text, hint in texts[done:]:
             started = time.perf_counter()
             try:
-                extraction = extractor.extract(text)
+                extraction = extractor.extract(text, hint)
             except Exception as exc:  # noqa: BLE001
                 log.exception("extraction failed on an article of %d characters", len(text))
                 yield ExtractionFailed(
@@ -143,7 +144,7 @@ def _insert(conn: Connection, article: NewArticle, extraction: Extraction) -> in
             "title": article.title,
             "source": article.source,
             "authors": article.authors,
-            "language": article.language,
+            "language": extraction.language,
             "published_at": article.published_at,
             "ingested_at": now,
             "sort_at": article.published_at or now,
@@ -208,6 +209,8 @@ def _insert(conn: Connection, article: NewArticle, extraction: Extraction) -> in
                     "cue_text": q.cue.text if q.cue else None,
                     "cue_start": q.cue.start if q.cue else None,
                     "cue_end": q.cue.end if q.cue else None,
+                    "parts": [[p.start, p.end] for p in q.parts] if len(q.parts) > 1 else None,
+                    "cue_type": q.cue_type,
                 }
                 for q in extraction.quotes
             ],

@@ -26,7 +26,7 @@ from app.queries.ranked import RANK_WINDOW
 
 SUMMARY = "id, url, title, authors, source, published_at, ingested_at, word_count, entity_count, quote_count"
 QUOTE = ('id, article_id, text, start, "end", kind, speaker_name, speaker_entity_id, speaker_text, '
-         "speaker_start, speaker_end, cue_text, cue_start, cue_end")
+         "speaker_start, speaker_end, cue_text, cue_start, cue_end, parts, cue_type")
 WORDS = re.compile(r"\w+")
 
 
@@ -59,8 +59,10 @@ def quote(r: tuple) -> dict[str, Any]:
     speaker = None if r[8] is None else {
         "name": r[6], "entity_id": r[7], "mention": {"text": r[8], "start": r[9], "end": r[10]}}
     cue = None if r[11] is None else {"text": r[11], "start": r[12], "end": r[13]}
-    return {"id": r[0], "article_id": r[1], "text": r[2], "start": r[3], "end": r[4], "kind": r[5],
-            "speaker": speaker, "cue": cue}
+    pieces = orjson.loads(r[14]) if r[14] else [[r[3], r[4]]]
+    parts = [{"text": r[2][s - r[3]:e - r[3]], "start": s, "end": e} for s, e in pieces]
+    return {"id": r[0], "article_id": r[1], "text": r[2], "start": r[3], "end": r[4], "parts": parts, "kind": r[5],
+            "speaker": speaker, "cue": cue, "cue_type": r[15]}
 
 
 def page(items: list[dict[str, Any]], limit: int, next_cursor: Any) -> dict[str, Any]:
@@ -110,7 +112,7 @@ def create_app(path: str | None = None) -> Starlette:
         if db.execute("SELECT 1 FROM entity WHERE id = ?", (entity_id,)).fetchone() is None:
             return JSON({"detail": "not found"}, status_code=404)
         rows = db.execute(
-            f"SELECT {QUOTE} FROM quote WHERE speaker_entity_id = ? ORDER BY id DESC LIMIT ?", (entity_id, limit + 1)
+            f"SELECT {QUOTE} FROM quote WHERE speaker_entity_id = ? AND cue_type = 'speech' ORDER BY id DESC LIMIT ?", (entity_id, limit + 1)
         ).fetchall()
         return JSON(page([quote(r) for r in rows], limit, lambda i: cursor("entity-quotes", rows[i][0])))
 
@@ -124,11 +126,12 @@ def create_app(path: str | None = None) -> Starlette:
         ).fetchone()
         rows = db.execute(
             f"SELECT {', '.join('quote.' + c.strip() for c in QUOTE.split(','))}, bm25(quote_fts, 1.0) AS score "
-            "FROM quote JOIN quote_fts ON quote_fts.rowid = quote.id WHERE quote_fts MATCH ? AND quote_fts.rowid >= ? "
+            "FROM quote JOIN quote_fts ON quote_fts.rowid = quote.id "
+            "WHERE quote_fts MATCH ? AND quote_fts.rowid >= ? AND quote.cue_type = 'speech' "
             "ORDER BY score, quote.id LIMIT ?",
             (match, oldest[0] if oldest else 0, limit + 1),
         ).fetchall()
-        return JSON(page([quote(r) for r in rows], limit, lambda i: cursor("quotes-search", rows[i][14], rows[i][0])))
+        return JSON(page([quote(r) for r in rows], limit, lambda i: cursor("quotes-search", rows[i][16], rows[i][0])))
 
     return Starlette(routes=[
         Route("/articles/{id:int}", article),

@@ -18,6 +18,9 @@ def assert_offsets(article: dict[str, Any]) -> None:
             assert text[m["start"] : m["end"]] == m["text"]
     for q in article["quotes"]:
         assert text[q["start"] : q["end"]] == q["text"]
+        assert q["parts"][0]["start"] == q["start"] and q["parts"][-1]["end"] == q["end"]
+        for part in q["parts"]:
+            assert text[part["start"] : part["end"]] == part["text"]
         if q["speaker"]:
             m = q["speaker"]["mention"]
             assert text[m["start"] : m["end"]] == m["text"]
@@ -182,3 +185,24 @@ def test_article_entities_and_quotes_endpoints_match_detail(client: TestClient) 
     for e in entities:
         assert 0 <= e["salience"] <= 1
         assert e["mention_count"] == len(e["mentions"])
+
+
+PORTUGUESE = ("O presidente da câmara disse na terça-feira que o governo vai tomar medidas para conter a "
+              "inflação no próximo ano. “Não vamos desistir”, afirmou o ministro das Finanças, João Silva.")
+
+
+def test_an_article_in_another_language_is_stored_with_its_language_and_no_extraction(client: TestClient) -> None:
+    r = client.post("/articles", json={"text": PORTUGUESE})
+    assert r.status_code == 201, r.text
+    article = r.json()
+    assert article["language"] == "pt"
+    assert article["entities"] == [] and article["quotes"] == []
+    assert article["text"] == PORTUGUESE
+
+
+def test_the_language_given_is_a_hint_the_text_overrules(client: TestClient) -> None:
+    english = client.post("/articles", json={"text": RAIL, "language": "fr"}).json()
+    assert english["language"] == "en" and english["quotes"]
+    # Too short to tell: the hint stands.
+    short = client.post("/articles", json={"text": "Oui, merci.", "language": "FR"}).json()
+    assert short["language"] == "fr"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import os
 import signal
 import sqlite3
@@ -29,14 +31,14 @@ class BrokenOn:
     def __init__(self, real: Extractor, marker: str) -> None:
         self.real, self.marker = real, marker
 
-    def extract(self, text: str):  # type: ignore[no-untyped-def]
+    def extract(self, text: str, language_hint: str | None = None):  # type: ignore[no-untyped-def]
         if self.marker in text:
             raise RecursionError("pathological article")
-        return self.real.extract(text)
+        return self.real.extract(text, language_hint)
 
-    def extract_many(self, texts, batch_size: int = 16):  # type: ignore[no-untyped-def]
-        for text in texts:
-            yield self.extract(text)
+    def extract_many(self, texts, batch_size: int = 16, hints=None):  # type: ignore[no-untyped-def]
+        for text, hint in zip(texts, hints if hints is not None else itertools.repeat(None)):
+            yield self.extract(text, hint)
 
 
 def test_extractor_failure_fails_that_article_alone(engine: object, settings: Settings, extractor: Extractor) -> None:

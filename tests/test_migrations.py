@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -78,3 +80,50 @@ def test_pg_trgm_is_not_kept_in_a_schema_that_may_be_dropped(engine: Engine) -> 
         pytest.skip("public cannot hold extensions for this role: the extension stays in our schema")
     assert home == "public" != ours
     assert {"ix_entity_name_trgm", "ix_entity_aliases_trgm"} <= {i["name"] for i in inspect(engine).get_indexes("entity")}
+
+
+def test_stored_split_quotes_become_one_quote_with_parts(engine: Engine, make_client: Any) -> None:
+    """Rows stored before quotes had parts: pieces of one source and cue in one paragraph
+    are joined, a quote stored across its own cue is cut around it, counts follow; cues
+    of plans and beliefs are marked as such."""
+    body = ("“We will,” Ann Lee said. “We must.”\n"
+            "“Not now,” Ann Lee said, “not ever.”\n"
+            "“Later,” Ann Lee said.\n“Again.”")
+    with engine.connect() as conn:
+        config = alembic_config(engine)
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0003")
+        now = "2026-11-30 00:00:00"
+        conn.execute(text(
+            "INSERT INTO article (id, text_hash, authors, language, ingested_at, sort_at, text, word_count, "
+            "entity_count, quote_count) VALUES (1, 'h', '[]', 'en', :now, :now, :t, 20, 1, 5)"), {"now": now, "t": body})
+        conn.execute(text(
+            "INSERT INTO entity (id, name, type, key, aliases, article_count, mention_count, quote_count) "
+            "VALUES (1, 'Ann Lee', 'PERSON', 'ann lee', '[]', 1, 3, 5)"))
+        said = [m.start() for m in re.finditer("said", body)]
+        lee = [m.start() for m in re.finditer("Ann Lee", body)]
+        rows = [  # (start, end, cue, speaker): two pieces, one across its cue, a turn in the next paragraph
+            (0, 10, said[0], lee[0]), (25, 35, said[0], lee[0]), (36, 72, said[1], lee[1]),
+            (73, 81, said[2], lee[2]), (96, 104, said[2], lee[2]),
+        ]
+        for start, end, cue, who in rows:
+            conn.execute(text(
+                "INSERT INTO quote (article_id, start, \"end\", text, kind, speaker_name, speaker_entity_id, "
+                "speaker_text, speaker_start, speaker_end, cue_text, cue_start, cue_end) VALUES "
+                "(1, :s, :e, :t, 'direct', 'Ann Lee', 1, 'Ann Lee', :w, :w2, 'said', :c, :c2)"),
+                {"s": start, "e": end, "t": body[start:end], "w": who, "w2": who + 7, "c": cue, "c2": cue + 4})
+        conn.execute(text(  # a plan, not speech: marked by its cue
+            "INSERT INTO quote (article_id, start, \"end\", text, kind, cue_text, cue_start, cue_end) "
+            "VALUES (1, 11, 18, 'Ann Lee', 'indirect', 'planned', 19, 23)"))
+        conn.commit()
+        command.upgrade(config, "head")
+        conn.commit()
+    quotes = make_client().get("/articles/1/quotes").json()["items"]
+    assert [q["cue_type"] for q in quotes if q["kind"] == "indirect"] == ["intention"]
+    quotes = [q for q in quotes if q["kind"] == "direct"]
+    assert all(q["cue_type"] == "speech" for q in quotes)
+    assert [[p["text"] for p in q["parts"]] for q in quotes] == [
+        ["“We will,”", "“We must.”"], ["“Not now,”", "“not ever.”"], ["“Later,”"], ["“Again.”"]]
+    assert all(q["text"] == body[q["start"]:q["end"]] for q in quotes)
+    entity = make_client().get("/entities/1").json()
+    assert entity["quote_count"] == 4

@@ -22,6 +22,13 @@ class Attribution:
     speaker: tuple[int, int] | None  # the source's words
     speaker_token: Token | None
     kind: str = "indirect"
+    # The pieces of a statement its attribution interrupts, in text order; empty while
+    # the content is one piece, start to end.
+    pieces: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def parts(self) -> tuple[tuple[int, int], ...]:
+        return self.pieces or ((self.start, self.end),)
 
     @property
     def cue(self) -> tuple[int, int] | None:
@@ -54,6 +61,8 @@ def classify(att: Attribution, quotes: Quotes, text: str) -> None:
         att.kind = "direct"
         return
     cue = att.cue
+    if cue is not None and _around_cue(att, inside, cue):
+        return
     first, last = inside[0], inside[-1]
     # Never widen over the cue itself: a quotation holding the verb is not its content.
     if cue is None or not (first[0] <= cue[0] < first[1]):
@@ -61,3 +70,17 @@ def classify(att: Attribution, quotes: Quotes, text: str) -> None:
     if cue is None or not (last[0] <= cue[0] < last[1]):
         att.end = max(att.end, last[1])
     att.kind = "mixed"
+
+
+def _around_cue(att: Attribution, inside: list[tuple[int, int]], cue: tuple[int, int]) -> bool:
+    """A content that holds its own cue between quotations (“We will,” she said, “win.”)
+    is one statement in two parts, the narration between them left out."""
+    before = [q for q in inside if q[1] <= cue[0]]
+    after = [q for q in inside if q[0] >= cue[1]]
+    if not before or not after or not att.start <= before[-1][0] or not after[0][1] <= att.end:
+        return False
+    att.start, att.end = min(att.start, before[0][0]), max(att.end, after[-1][1])
+    att.pieces = ((att.start, before[-1][1]), (after[0][0], att.end))
+    quoted_only = len(before) == len(after) == 1 and (att.start, att.end) == (before[0][0], after[0][1])
+    att.kind = "direct" if quoted_only else "mixed"
+    return True

@@ -24,9 +24,22 @@ from itertools import islice
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
-from app.nlp import captions, dateline, entities, headline, hedged, labelled, nominal, quotes, reported, speakers
+from app.nlp import (
+    captions,
+    cues,
+    dateline,
+    entities,
+    headline,
+    hedged,
+    labelled,
+    language,
+    nominal,
+    quotes,
+    reported,
+    speakers,
+)
 from app.nlp.attribution import Attribution, classify
 from app.nlp.text import Paragraph, Quotes, find_quotes, for_parsing, paragraphs
 from app.nlp.types import ExtractedEntity, ExtractedQuote, Extraction, Span, Speaker
@@ -62,19 +75,28 @@ class Extractor:
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
         self.common_words = _common_words(nlp)
+        language.identifier()  # loaded with the pipeline, not on the first article
 
-    def extract(self, text: str) -> Extraction:
-        return next(self.extract_many([text]))
+    def extract(self, text: str, language_hint: str | None = None) -> Extraction:
+        return next(self.extract_many([text], hints=[language_hint]))
 
-    def extract_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Extraction]:
-        """The paragraphs of `batch_size` texts at a time through one nlp.pipe stream."""
-        it = iter(texts)
-        while chunk := list(islice(it, max(1, batch_size))):
-            prepared = [_prepare(t, self.common_words) for t in chunk]
-            stream = (parse_text[p.start:p.end] for _, _, parse_text, paras in prepared for p in paras)
+    def extract_many(self, texts: Iterable[str], batch_size: int = 16,
+                     hints: Iterable[str | None] | None = None) -> Iterator[Extraction]:
+        """The paragraphs of `batch_size` texts at a time through one nlp.pipe stream. A text
+        in another language than English (`hints` name the client's guess, one a text) is
+        only recognised: its extraction is empty, with its language."""
+        items = zip(texts, hints, strict=True) if hints is not None else ((t, None) for t in texts)
+        while chunk := list(islice(items, max(1, batch_size))):
+            found = [(t, language.detect(t, hint)) for t, hint in chunk]
+            prepared = [_prepare(t, self.common_words) if lang == language.ENGLISH else None for t, lang in found]
+            stream = (x[2][p.start:p.end] for x in prepared if x is not None for p in x[3])
             docs = self.nlp.pipe(stream, batch_size=max(32, batch_size * 8))
-            for text, found, _, paras in prepared:
-                yield build(text, found, [(p, next(docs)) for p in paras])
+            for (_, lang), x in zip(found, prepared, strict=True):
+                if x is None:
+                    yield Extraction(language=lang)
+                    continue
+                text, quoted, _, paras = x
+                yield build(text, quoted, [(p, next(docs)) for p in paras])
 
 
 def _common_words(nlp: Language) -> frozenset[str]:
@@ -107,7 +129,8 @@ def build(text: str, found: Quotes, parsed: list[tuple[Paragraph, Doc]]) -> Extr
     )
     atts = _attributions(text, parsed, found, body_end, _people(extracted))
     ctx = speakers.Context(located, _main_subjects(parsed, located))
-    return Extraction(tuple(extracted), tuple(_quotes(text, atts, ctx, extracted)))
+    tokens = {para.start + t.idx: t for para, doc in parsed for t in doc}
+    return Extraction(tuple(extracted), tuple(_quotes(text, atts, ctx, extracted, tokens)))
 
 
 def _people(extracted: list[ExtractedEntity]) -> frozenset[str]:
@@ -192,7 +215,7 @@ def _main_subjects(parsed: list[tuple[Paragraph, Doc]], located: list[speakers.E
 
 
 def _quotes(text: str, atts: list[Attribution], ctx: speakers.Context,
-            extracted: list[ExtractedEntity]) -> Iterator[ExtractedQuote]:
+            extracted: list[ExtractedEntity], tokens: dict[int, Token]) -> Iterator[ExtractedQuote]:
     # Sources are resolved in the order they are read, so that "he" can follow a speaker.
     resolved: dict[int, int | None] = {}
     for i in sorted(range(len(atts)), key=lambda i: atts[i].speaker[0] if atts[i].speaker else 0):
@@ -212,7 +235,10 @@ def _quotes(text: str, atts: list[Attribution], ctx: speakers.Context,
                 name = text[antecedent[0]:antecedent[1]] if antecedent else text[s:e]
             speaker = Speaker(name=name, entity=entity, mention=Span(text[s:e], s, e))
         cue = Span(text[att.cue_start:att.cue_end], att.cue_start, att.cue_end) if att.cue else None
-        yield ExtractedQuote(text[att.start:att.end], att.start, att.end, att.kind, speaker, cue)  # type: ignore[arg-type]
+        parts = tuple(Span(text[s:e], s, e) for s, e in att.parts)
+        act = cues.cue_type(tokens.get(att.cue_start) if att.cue_start is not None else None, att.kind)
+        yield ExtractedQuote(text[att.start:att.end], att.start, att.end, att.kind, speaker, cue, parts,  # type: ignore[arg-type]
+                             act)
 
 
 def _resolve_role_labels(text: str, atts: list[Attribution], resolved: dict[int, int | None],

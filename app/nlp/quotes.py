@@ -34,6 +34,7 @@ _DASH_SOURCE = re.compile(r"[^\S\n]*[—―–-]{1,2}[^\S\n]*([A-Z][\w.'’-]*(?
 _TITLE_SMALL_WORDS = {"a", "an", "the", "and", "or", "but", "nor", "of", "to", "in", "on", "at", "by", "for",
                       "with", "from", "as", "vs", "v"}
 _TITLE_MAX_WORDS = 8
+_QUOTED = ("direct", "mixed")
 _CONTRACTION = re.compile(r"\w['’](?:re|ll|ve|m|d)\b|n['’]t\b")
 
 
@@ -307,18 +308,19 @@ def _introduced_by(q: tuple[int, int], para: Paragraph, doc: Doc, quotes: Quotes
 
 
 def merge_split(found: list[Attribution], text: str) -> list[Attribution]:
-    """“We will,” she said, “win.” is one attribution whose content runs across its cue
-    (a quotation split mid-sentence); “…,” she said. “…” stays two."""
+    """One statement is one quote: quotations of one source and one cue in one paragraph
+    (“We will,” she said. “We must.” / “We will,” she said, “win.”) are the parts of one
+    attribution, as PolNeAR and the API count them. Across a paragraph break a continued
+    turn stays a quote of its own, as annotators mostly keep it."""
     out: list[Attribution] = []
     for att in found:
         prev = out[-1] if out else None
-        if (prev is not None and prev.kind == att.kind == "direct" and prev.speaker == att.speaker
-                and prev.cue_start is not None and prev.end <= prev.cue_start and prev.cue == att.cue
-                and text[prev.start:prev.end].rstrip("”\"»' ").endswith(",")
-                and "\n" not in text[prev.end:att.start]
-                and text[prev.end:att.start].rstrip().endswith(",")):
+        if (prev is not None and prev.cue is not None and prev.cue == att.cue and prev.speaker == att.speaker
+                and prev.kind in _QUOTED and att.kind in _QUOTED and prev.end <= att.start
+                and "\n" not in text[prev.end:att.start]):
+            prev.pieces = prev.parts + att.parts
             prev.end = att.end
+            prev.kind = "direct" if prev.kind == att.kind == "direct" else "mixed"
             continue
         out.append(att)
     return out
-

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 QuoteKind = Literal["direct", "mixed", "indirect"]
+# What the cue reports: something said, something believed, or something meant to be done.
+CueType = Literal["speech", "belief", "intention"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,15 +40,22 @@ class Speaker:
 
 @dataclass(frozen=True, slots=True)
 class ExtractedQuote:
+    """One statement: one source, one cue. A statement interrupted by its attribution
+    (“We will,” she said. “We must.”) is one quote whose `parts` are its pieces in text
+    order; `text`/`start`/`end` cover them all, the narration between them included."""
+
     text: str
     start: int
     end: int
     kind: QuoteKind
     speaker: Speaker | None
     cue: Span | None
+    parts: tuple[Span, ...]
+    cue_type: CueType = "speech"
 
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
     entities: tuple[ExtractedEntity, ...] = field(default_factory=tuple)
     quotes: tuple[ExtractedQuote, ...] = field(default_factory=tuple)
+    language: str = "en"  # ISO 639-1; only English is extracted, others come back empty

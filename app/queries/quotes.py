@@ -29,12 +29,15 @@ QUOTE_COLUMNS = (
     quote_t.c.cue_text,
     quote_t.c.cue_start,
     quote_t.c.cue_end,
+    quote_t.c.parts,
+    quote_t.c.cue_type,
 )
 
 
-def quote(_db: Reader, r: Row) -> dict[str, Any]:
+def quote(db: Reader, r: Row) -> dict[str, Any]:
     (id_, article_id, text, start, end, kind,
-     speaker_name, speaker_entity_id, speaker_text, speaker_start, speaker_end, cue_text, cue_start, cue_end) = r[:14]
+     speaker_name, speaker_entity_id, speaker_text, speaker_start, speaker_end, cue_text, cue_start, cue_end,
+     parts, cue_type) = r[:16]
     speaker = None
     if speaker_text is not None:
         speaker = {
@@ -43,8 +46,10 @@ def quote(_db: Reader, r: Row) -> dict[str, Any]:
             "mention": {"text": speaker_text, "start": speaker_start, "end": speaker_end},
         }
     cue = None if cue_text is None else {"text": cue_text, "start": cue_start, "end": cue_end}
-    return {"id": id_, "article_id": article_id, "text": text, "start": start, "end": end, "kind": kind,
-            "speaker": speaker, "cue": cue}
+    pieces = db.json(parts) or [[start, end]]
+    return {"id": id_, "article_id": article_id, "text": text, "start": start, "end": end,
+            "parts": [{"text": text[s - start:e - start], "start": s, "end": e} for s, e in pieces],
+            "kind": kind, "speaker": speaker, "cue": cue, "cue_type": cue_type}
 
 
 def article_quotes(db: Reader, article_id: int) -> list[dict[str, Any]]:
@@ -61,6 +66,7 @@ QUOTE_FILTERS: dict[str, Callable[[], ColumnElement[bool]]] = {
     "speaker_id": lambda: quote_t.c.speaker_entity_id == bindparam("speaker_id"),
     "article_id": lambda: quote_t.c.article_id == bindparam("article_id"),
     "kind": lambda: quote_t.c.kind == bindparam("kind"),
+    "cue_type": lambda: quote_t.c.cue_type == bindparam("cue_type"),
 }
 
 
@@ -82,13 +88,15 @@ def list_quotes(
     speaker_id: int | None,
     article_id: int | None,
     kind: str | None,
+    cue_type: str | None,
     cursor: str | None,
     limit: int,
     listing: str = "quotes",
 ) -> dict[str, Any]:
-    """Newest first (by id), or best match first with q."""
+    """Newest first (by id), or best match first with q. A cue_type of None is any."""
     params: dict[str, Any] = {"limit": limit + 1}
-    for name, value in (("speaker_id", speaker_id), ("article_id", article_id), ("kind", kind)):
+    for name, value in (("speaker_id", speaker_id), ("article_id", article_id), ("kind", kind),
+                        ("cue_type", cue_type)):
         if value is not None:
             params[name] = value
     if q and q.strip():

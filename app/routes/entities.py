@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from app.deps import JSON, Cursor, EngineDep, Id, Limit, QueryText
+from app.deps import JSON, Cursor, CueTypeFilter, EngineDep, Id, Limit, QueryText
 from app.errors import NotFound
 from app.openapi_docs import ERRORS
 from app.prepared import reading
@@ -53,9 +53,11 @@ async def get_entity_articles(entity_id: Id, engine: EngineDep, limit: Limit = 2
 
 @router.get("/{entity_id:int}/quotes", response_model=Page[Quote],
             summary="Quotes the entity spoke, newest first", responses=ERRORS)
-async def get_entity_quotes(entity_id: Id, engine: EngineDep, limit: Limit = 20, cursor: Cursor = None) -> Response:
+async def get_entity_quotes(entity_id: Id, engine: EngineDep, limit: Limit = 20, cursor: Cursor = None,
+                            cue_type: CueTypeFilter = "speech") -> Response:
     with reading(engine) as db:
         if not entities.entity_exists(db, entity_id):
             raise NotFound(f"No entity with id {entity_id}.")
         return JSON(quotes.list_quotes(db, q=None, speaker_id=entity_id, article_id=None, kind=None,
+                                        cue_type=None if cue_type == "all" else cue_type,
                                         cursor=cursor, limit=limit, listing="entity-quotes"))

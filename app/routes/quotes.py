@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from app.deps import JSON, MAX_ID, SEARCH_HELP, Cursor, EngineDep, Limit, QueryText
+from app.deps import JSON, MAX_ID, SEARCH_HELP, Cursor, CueTypeFilter, EngineDep, Limit, QueryText
 from app.openapi_docs import ERRORS
 from app.prepared import reading
 from app.queries import quotes
@@ -26,7 +26,9 @@ async def list_quotes(
     speaker_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="The speaking entity")] = None,
     article_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     kind: Literal["direct", "mixed", "indirect"] | None = None,
+    cue_type: CueTypeFilter = "speech",
 ) -> Response:
     with reading(engine) as db:
-        return JSON(quotes.list_quotes(db, q=q, speaker_id=speaker_id, article_id=article_id,
-                                        kind=kind, cursor=cursor, limit=limit))
+        return JSON(quotes.list_quotes(db, q=q, speaker_id=speaker_id, article_id=article_id, kind=kind,
+                                        cue_type=None if cue_type == "all" else cue_type,
+                                        cursor=cursor, limit=limit))

@@ -11,13 +11,18 @@ SEED_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "see
 
 
 def assert_offsets(text: str, extraction: Extraction) -> None:
-    """text[start:end] == span.text for every mention, quote, speaker mention and cue."""
+    """text[start:end] == span.text for every mention, quote, part, speaker mention and cue;
+    a quote's parts lie in order within it, from its start to its end."""
     for entity in extraction.entities:
         assert entity.mentions, entity
         for m in entity.mentions:
             assert text[m.start:m.end] == m.text, (entity.name, m)
     for q in extraction.quotes:
         assert text[q.start:q.end] == q.text, q
+        assert q.parts and q.parts[0].start == q.start and q.parts[-1].end == q.end, q
+        for part, after in zip(q.parts, q.parts[1:] + (None,), strict=True):
+            assert text[part.start:part.end] == part.text and part.start < part.end, q
+            assert after is None or part.end <= after.start, q
         if q.speaker is not None:
             s = q.speaker.mention
             assert text[s.start:s.end] == s.text, q.speaker

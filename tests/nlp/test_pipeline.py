@@ -58,9 +58,14 @@ def test_seed_article_quotes(nlp_extractor: Extractor) -> None:
         if g["kind"] == "indirect":
             continue
         # PolNeAR's convention keeps the complementizer of "added that …"; the seed's does not.
-        matches = [q for q in result.quotes if q.end == g["end"] and q.text.removeprefix("that ") == g["text"]]
+        matches = [q for q in result.quotes if q.end == g["end"] and q.start in (g["start"], g["start"] - len("that "))]
         assert len(matches) == 1, g["text"]
         q = matches[0]
+        # One statement, one quote: “A,” he said. “B.” comes back whole, its pieces as parts.
+        assert len(q.parts) == len(g["spans"]), g["text"]
+        for part, (start, end) in zip(q.parts, g["spans"], strict=True):
+            assert part.end == end and part.start in (start, start - len("that ")), (part, g["text"])
+        assert all(p.text == text[p.start:p.end] for p in q.parts)
         assert q.speaker is not None and q.speaker.name == "Khazar Ibrahim", g["text"]
         assert q.speaker.mention.start == g["speaker_start"] and q.speaker.mention.end == g["speaker_end"]
     for q in result.quotes:

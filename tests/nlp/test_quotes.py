@@ -48,15 +48,27 @@ def test_quote_over_several_paragraphs(nlp_extractor: Extractor) -> None:
     assert q.speaker is not None and q.speaker.name == "Paul Greene"
 
 
-def test_quote_split_by_its_attribution(nlp_extractor: Extractor) -> None:
-    text = "“We will,” Jane Porter said, “win this election by a wide margin.”"
+@pytest.mark.parametrize("between", [",", "."])
+def test_a_statement_interrupted_by_its_attribution_is_one_quote(nlp_extractor: Extractor, between: str) -> None:
+    text = f"“We will,” Jane Porter said{between} “We will win this election by a wide margin.”"
     result = nlp_extractor.extract(text)
     assert_offsets(text, result)
-    assert result.quotes, "no quote found"
-    for q in result.quotes:
-        assert q.speaker is not None and q.speaker.name == "Jane Porter"
-    covered = "".join(q.text for q in result.quotes)
-    assert "We will" in covered and "wide margin" in covered
+    assert len(result.quotes) == 1, result.quotes
+    q = result.quotes[0]
+    assert [p.text for p in q.parts] == ["“We will,”", "“We will win this election by a wide margin.”"]
+    assert q.kind == "direct" and q.cue is not None and q.cue.text == "said"
+    assert q.speaker is not None and q.speaker.name == "Jane Porter"
+
+
+def test_a_turn_continued_in_the_next_paragraph_is_a_quote_of_its_own(nlp_extractor: Extractor) -> None:
+    text = ("“The plan has failed,” Jane Porter said. “We will try again next spring.”\n"
+            "“And this time we will ask the farmers first, before anything is built.”")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    assert len(quote_containing(result, "has failed").parts) == 2
+    later = quote_containing(result, "farmers first")
+    assert len(later.parts) == 1
+    assert later.speaker is not None and later.speaker.name == "Jane Porter"
 
 
 def test_partial_quote_inside_reported_speech_is_mixed(nlp_extractor: Extractor) -> None:

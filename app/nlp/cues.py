@@ -1,0 +1,26 @@
+"""What kind of act a cue reports: speech (said, told, warned, according to), belief
+(believes, fears, is expected to) or intention (plans to, wants, aims to). Who *said*
+what is the product; beliefs and plans are attributions too, as PolNeAR counts them,
+but a reader asking for quotes does not want "Apple plans to open a store"."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from app.nlp.lexicons import words
+from app.nlp.types import CueType
+
+
+def cue_type(cue: Token | None, kind: str) -> CueType:
+    """Quoted words are something said, whatever verb brings them; otherwise the cue's
+    lemma decides. An intention verb with a clause of its own ("expects that prices will
+    rise", "agreed that the plan failed") holds a belief, with an infinitive or an object
+    ("expects to win", "wants a wall") an intention."""
+    if kind == "direct" or cue is None:
+        return "speech"
+    lemma = cue.lemma_.lower()
+    if lemma in words("intention"):
+        return "belief" if any(c.dep_ == "ccomp" for c in cue.children) else "intention"
+    if lemma in words("belief"):
+        return "belief"
+    return "speech"

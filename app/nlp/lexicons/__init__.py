@@ -1,0 +1,16 @@
+"""Word lists kept as data: one lemma a line, with a header saying what the list is for
+and where it came from."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+_HERE = Path(__file__).parent
+
+
+@cache
+def words(name: str) -> frozenset[str]:
+    """The words of `name`.txt beside this module, comments and blank lines left out."""
+    lines = (_HERE / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w for line in lines if (w := line.split("#", 1)[0].strip()))
