@@ -31,6 +31,7 @@ test: install
 
 eval: install
 	$(BIN)/newsdesk eval $(SHARED)/eval/polnear/dev.jsonl $(SHARED)/eval/seed \
+		--ood $(SHARED)/eval/ood/dev.jsonl \
 		--entities $(SHARED)/eval/conll2003/valid.jsonl --scorer-dir $(SHARED)/eval \
 		--results bench/RESULTS.md
 

