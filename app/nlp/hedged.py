@@ -4,9 +4,11 @@ unsaid; the whole claim, its subject included, is the content and the verb is th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from spacy.tokens import Doc, Token
 
-from app.nlp.attribution import Attribution
+from app.nlp.attribution import Article, Attribution
 from app.nlp.text import Quotes, word_count
 
 # "seem"/"appear" hedge only with a complement ("seemed ready", "appears to have …");
@@ -18,7 +20,12 @@ _PASSIVE = {"expect", "believe", "think", "consider", "project", "predict", "rum
 _MIN_WORDS = 3
 
 
-def from_hedges(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribution]:
+def from_hedges(article: Article, _earlier: Sequence[Attribution]) -> list[Attribution]:
+    """The stage: hedged claims whose holder goes unsaid."""
+    return [a for para, doc in article.body() for a in _in_paragraph(doc, para.start, article.quotes, article.text)]
+
+
+def _in_paragraph(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribution]:
     found = []
     for verb in doc:
         span = _claim(verb)

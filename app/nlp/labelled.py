@@ -5,11 +5,11 @@ The label is the source and the rest of the line what it says."""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from spacy.tokens import Doc
 
-from app.nlp.attribution import Attribution
+from app.nlp.attribution import Article, Attribution
 from app.nlp.text import Quotes, word_count
 
 # A short run of capitalised words (a name, maybe with a title) then a colon and a space.
@@ -41,8 +41,17 @@ def is_label(att: Attribution, text: str) -> bool:
     return att.cue is not None and text[att.cue[0]:att.cue[1]] == ":"
 
 
-def from_label(doc: Doc, offset: int, quotes: Quotes, text: str, headline: bool,
-               people: Collection[str] = ()) -> Attribution | None:
+def from_label(article: Article, _earlier: Sequence[Attribution]) -> list[Attribution]:
+    """The stage: paragraphs that are a labelled statement ("Sanders: …", a transcript's
+    turns, a headline's "Envoy: …")."""
+    headline = article.parsed[0][0] if article.parsed else None
+    found = (_labelled(doc, para.start, article.quotes, article.text, para is headline, article.people)
+             for para, doc in article.body())
+    return [a for a in found if a is not None]
+
+
+def _labelled(doc: Doc, offset: int, quotes: Quotes, text: str, headline: bool,
+              people: Collection[str] = ()) -> Attribution | None:
     """The labelled statement that a paragraph consists of, if it is one. `people`: the
     names of the article's people, and their surnames."""
     # A transcript quoted turn by turn opens each paragraph with a mark ("“PENCE: Well, …").

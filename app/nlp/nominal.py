@@ -4,9 +4,11 @@ claim it is (a possessive) or who made it (the subject of the verb it is the obj
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from spacy.tokens import Doc, Token
 
-from app.nlp.attribution import Attribution
+from app.nlp.attribution import Article, Attribution
 from app.nlp.speakers import name_span, subject_of
 from app.nlp.text import Quotes, word_count
 
@@ -24,7 +26,12 @@ _MIN_WORDS = 3
 _CHANNELS = {"in", "via", "through"}
 
 
-def from_nouns(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribution]:
+def from_nouns(article: Article, _earlier: Sequence[Attribution]) -> list[Attribution]:
+    """The stage: nouns of claims and statements with their content."""
+    return [a for para, doc in article.body() for a in _in_paragraph(doc, para.start, article.quotes, article.text)]
+
+
+def _in_paragraph(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribution]:
     found = []
     for noun in doc:
         if noun.pos_ != "NOUN" or noun.lemma_.lower() not in CLAIMS or quotes.containing(offset + noun.idx):

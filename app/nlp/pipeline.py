@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -40,7 +41,7 @@ from app.nlp import (
     reported,
     speakers,
 )
-from app.nlp.attribution import Attribution, classify
+from app.nlp.attribution import Article, Attribution, Stage, classify
 from app.nlp.text import Paragraph, Quotes, find_quotes, for_parsing, paragraphs
 from app.nlp.types import ExtractedEntity, ExtractedQuote, Extraction, Span, Speaker
 
@@ -70,10 +71,14 @@ def load_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
 
 class Extractor:
     """Entities and attributed quotations of news articles. Holds nothing but the loaded
-    pipeline, so one instance serves any number of callers in turn."""
+    pipeline (and which stages to leave out), so one instance serves any number of callers
+    in turn."""
 
-    def __init__(self, nlp: Language) -> None:
+    def __init__(self, nlp: Language, skip: frozenset[str] = frozenset()) -> None:
+        if unknown := skip - set(STAGES):
+            raise ValueError(f"no such stage: {', '.join(sorted(unknown))} (the stages: {', '.join(STAGES)})")
         self.nlp = nlp
+        self.skip = skip
         self.common_words = _common_words(nlp)
         language.identifier()  # loaded with the pipeline, not on the first article
 
@@ -96,7 +101,7 @@ class Extractor:
                     yield Extraction(language=lang)
                     continue
                 text, quoted, _, paras = x
-                yield build(text, quoted, [(p, next(docs)) for p in paras])
+                yield build(text, quoted, [(p, next(docs)) for p in paras], self.skip)
 
 
 def _common_words(nlp: Language) -> frozenset[str]:
@@ -119,7 +124,25 @@ def _prepare(text: str, common: frozenset[str]) -> tuple[str, Quotes, str, list[
     return text, found, parse_text, paras
 
 
-def build(text: str, found: Quotes, parsed: list[tuple[Paragraph, Doc]]) -> Extraction:
+# The attribution stages, by name, in the order they run; each has attribution.Stage's
+# signature and tags what it finds with its name. The clause stages find reported speech
+# paragraph by paragraph; the quotation stage then attributes every quotation none of
+# their contents took. Any of them can be left out (Extractor(skip=...), `newsdesk eval
+# --without NAME`) to measure what it adds.
+CLAUSE_STAGES: dict[str, Stage] = {
+    "reported": reported.from_verbs,  # reporting verbs, stances, "according to", "as" casting
+    "hedged": hedged.from_hedges,  # "is expected to", "seems ready to": no source said
+    "nominal": nominal.from_nouns,  # "expressed concern that", "the claim that"
+    "labelled": labelled.from_label,  # "Sanders: …", transcript turns
+}
+QUOTATION_STAGES: dict[str, Stage] = {
+    "quotes": quotes.attribute,  # quotations with a cue beside them, continued turns, or none
+}
+STAGES = (*CLAUSE_STAGES, *QUOTATION_STAGES)
+
+
+def build(text: str, found: Quotes, parsed: list[tuple[Paragraph, Doc]],
+          skip: frozenset[str] = frozenset()) -> Extraction:
     body_end = parsed[-1][0].start if len(parsed) > 1 and _BYLINE.match(text[parsed[-1][0].start:]) else len(text)
     extracted = entities.extract(text, parsed, found, body_end)
     located = sorted(
@@ -127,7 +150,7 @@ def build(text: str, found: Quotes, parsed: list[tuple[Paragraph, Doc]]) -> Extr
          for i, e in enumerate(extracted) for m in e.mentions),
         key=lambda m: (m.start, m.end),
     )
-    atts = _attributions(text, parsed, found, body_end, _people(extracted))
+    atts = _attributions(Article(text, parsed, found, body_end, _people(extracted)), skip)
     ctx = speakers.Context(located, _main_subjects(parsed, located))
     tokens = {para.start + t.idx: t for para, doc in parsed for t in doc}
     return Extraction(tuple(extracted), tuple(_quotes(text, atts, ctx, extracted, tokens)))
@@ -139,24 +162,17 @@ def _people(extracted: list[ExtractedEntity]) -> frozenset[str]:
     return frozenset(names) | {n.split()[-1] for n in names if " " in n}
 
 
-def _attributions(text: str, parsed: list[tuple[Paragraph, Doc]], found: Quotes, body_end: int,
-                  people: frozenset[str]) -> list[Attribution]:
-    atts: list[Attribution] = []
-    for para, doc in parsed:
-        if para.start < body_end and not captions.is_caption(text, para):
-            atts.extend(reported.from_verbs(doc, para.start, found, text))
-            atts.extend(hedged.from_hedges(doc, para.start, found, text))
-            atts.extend(nominal.from_nouns(doc, para.start, found, text))
-            label = labelled.from_label(doc, para.start, found, text, para is parsed[0][0], people)
-            if label is not None:
-                atts.append(label)
-    for att in atts:
-        classify(att, found, text)
-    atts = _outermost(_unique(atts))
-    atts.extend(quotes.attribute(found, atts, parsed, text, body_end))
+def _attributions(article: Article, skip: frozenset[str]) -> list[Attribution]:
+    atts = _outermost(_unique([
+        classify(replace(att, stage=name), article.quotes, article.text)
+        for name, stage in CLAUSE_STAGES.items() if name not in skip for att in stage(article, ())
+    ]))
+    for name, stage in QUOTATION_STAGES.items():
+        if name not in skip:
+            atts.extend(replace(att, stage=name) for att in stage(article, atts))
     atts = _widest_per_cue(atts)
     atts.sort(key=lambda a: (a.start, a.end))
-    return quotes.merge_split(atts, text)
+    return quotes.merge_split(atts, article.text)
 
 
 def _unique(atts: list[Attribution]) -> list[Attribution]:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 
 from spacy.tokens import Doc
 
-from app.nlp.attribution import Attribution
+from app.nlp.attribution import Article, Attribution
 from app.nlp.labelled import is_label
 from app.nlp.reported import REPORTING
 from app.nlp.speakers import name_span, subject_of
@@ -187,9 +189,10 @@ def _continued_turn(q: tuple[int, int], previous: Attribution | None, text: str)
                        previous.speaker_token, kind="direct")
 
 
-def attribute(quotes: Quotes, found: list[Attribution], parsed: list[tuple[Paragraph, Doc]], text: str,
-              body_end: int) -> list[Attribution]:
-    """Attributions for the quotations the verbs' clauses did not take, in text order."""
+def attribute(article: Article, found: Sequence[Attribution]) -> list[Attribution]:
+    """The stage: attributions for the quotations the earlier stages' contents did not
+    take, in text order."""
+    quotes, parsed, text, body_end = article.quotes, article.parsed, article.text, article.body_end
     starts = [p.start for p, _ in parsed]
     claimed = sorted((_claimed_from(a, text), a.end) for a in found)
     added: list[Attribution] = []
@@ -230,7 +233,7 @@ def _claimed_from(att: Attribution, text: str) -> int:
     return att.start
 
 
-def _verb_earlier(q: tuple[int, int], parsed: list[tuple[Paragraph, Doc]], starts: list[int],
+def _verb_earlier(q: tuple[int, int], parsed: Sequence[tuple[Paragraph, Doc]], starts: list[int],
                   quotes: Quotes) -> Attribution | None:
     """A quotation that ends a sentence whose reporting verb stands further back, with
     narration between them ("McConnell says that voters want a leader, but Obama gives
@@ -265,7 +268,7 @@ def _verb_earlier(q: tuple[int, int], parsed: list[tuple[Paragraph, Doc]], start
     return None
 
 
-def _cue_for(q: tuple[int, int], parsed: list[tuple[Paragraph, Doc]], starts: list[int], text: str,
+def _cue_for(q: tuple[int, int], parsed: Sequence[tuple[Paragraph, Doc]], starts: list[int], text: str,
              quotes: Quotes) -> Attribution | None:
     """A cue in the paragraph the quotation ends in, or at the end of the paragraph before
     the one it opens when that paragraph ends with a colon."""
@@ -318,9 +321,8 @@ def merge_split(found: list[Attribution], text: str) -> list[Attribution]:
         if (prev is not None and prev.cue is not None and prev.cue == att.cue and prev.speaker == att.speaker
                 and prev.kind in _QUOTED and att.kind in _QUOTED and prev.end <= att.start
                 and "\n" not in text[prev.end:att.start]):
-            prev.pieces = prev.parts + att.parts
-            prev.end = att.end
-            prev.kind = "direct" if prev.kind == att.kind == "direct" else "mixed"
+            out[-1] = replace(prev, end=att.end, pieces=prev.parts + att.parts,
+                              kind="direct" if prev.kind == att.kind == "direct" else "mixed")
             continue
         out.append(att)
     return out

@@ -4,9 +4,11 @@ Y", "Y, X said"), stances with a phrase for content ("vowed to …", "called for
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from spacy.tokens import Doc, Span, Token
 
-from app.nlp.attribution import Attribution
+from app.nlp.attribution import Article, Attribution
 from app.nlp.speakers import name_span, subject_of
 from app.nlp.text import Quotes, word_count
 
@@ -162,7 +164,12 @@ def _lemma(token: Token) -> str:
     return _LEMMA_FIXES.get((lemma, token.lower_), lemma)
 
 
-def from_verbs(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribution]:
+def from_verbs(article: Article, _earlier: Sequence[Attribution]) -> list[Attribution]:
+    """The stage: reporting verbs, stances and "according to", with what they report."""
+    return [a for para, doc in article.body() for a in _in_paragraph(doc, para.start, article.quotes, article.text)]
+
+
+def _in_paragraph(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribution]:
     found: list[Attribution] = []
     reporter: dict[int, Token] = {}  # a second report -> the verb whose source it shares
     for token in doc:

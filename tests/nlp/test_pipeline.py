@@ -107,3 +107,18 @@ def test_seed_article_entities(nlp_extractor: Extractor) -> None:
             assert "\n" not in m.text
             assert not m.text.endswith(("’s", "'s")), m
     assert max(result.entities, key=lambda e: e.salience).name == "Azerbaijan"
+
+
+def test_each_attribution_stage_can_be_left_out(nlp_extractor: Extractor) -> None:
+    text = ("The mayor, Ann Lee, said the bridge would reopen in May.\n"
+            "“We have waited long enough for this bridge.” — Tom Cruz\n")
+
+    def found(skip: frozenset[str]) -> set[str]:
+        return {q.text for q in Extractor(nlp_extractor.nlp, skip=skip).extract(text).quotes}
+    everything = found(frozenset())
+    assert {"the bridge would reopen in May", "“We have waited long enough for this bridge.”"} <= everything
+    assert "the bridge would reopen in May" not in found(frozenset({"reported"}))
+    assert "“We have waited long enough for this bridge.”" not in found(frozenset({"quotes"}))
+    assert found(frozenset({"hedged", "nominal", "labelled"})) == everything
+    with pytest.raises(ValueError, match="no such stage"):
+        Extractor(nlp_extractor.nlp, skip=frozenset({"verbs"}))
