@@ -153,3 +153,25 @@ def test_times_that_leave_the_calendar_in_utc_are_422(client: TestClient, when: 
         r = client.get("/articles", params={name: when})
         assert_problem(r, 422)
     assert client.get("/articles").json()["items"] == []
+
+
+# Codecs Python knows that are not character sets: transforms of bytes (base64, zlib …),
+# of text (rot13), of domain names (punycode, idna), of escapes, and one that always fails.
+NOT_CHARSETS = ["punycode", "idna", "undefined", "rot13", "base64", "hex", "zlib", "bz2", "uu",
+                "quopri", "unicode_escape", "raw_unicode_escape", "Punycode", '"idna"']
+
+
+def test_codecs_that_are_not_charsets_are_415(client: TestClient) -> None:
+    for charset in NOT_CHARSETS:
+        for media_type in ("text/plain", "text/html"):
+            for body in (RAIL.encode(), b"abc-def-", b"\xff\x00\\x"):
+                r = client.post("/articles", content=body, headers={"content-type": f"{media_type}; charset={charset}"})
+                assert_problem(r, 415)
+                assert "charset" in r.json()["detail"]
+    assert client.get("/articles").json()["items"] == []
+    # A real charset other than UTF-8 still works, and bytes it cannot decode are a 422.
+    r = client.post("/articles", content=FARM.encode("utf-16"), headers={"content-type": "text/plain; charset=UTF-16"})
+    assert r.status_code == 201, r.text
+    assert r.json()["text"] == FARM
+    r = client.post("/articles", content=b"+AGEA-\xff", headers={"content-type": "text/plain; charset=utf-7"})
+    assert_problem(r, 422)
