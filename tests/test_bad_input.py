@@ -175,3 +175,35 @@ def test_codecs_that_are_not_charsets_are_415(client: TestClient) -> None:
     assert r.json()["text"] == FARM
     r = client.post("/articles", content=b"+AGEA-\xff", headers={"content-type": "text/plain; charset=utf-7"})
     assert_problem(r, 422)
+
+
+def _cursor(value: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00",
+                                  "99999-01-01T00:00:00+00:00", "+99999-01-01T00:00:00Z"])
+def test_cursor_times_outside_the_calendar_are_422(client: TestClient, when: str) -> None:
+    # Valid in their own offset, out of range once in UTC (or not a year at all).
+    assert_problem(client.get("/articles", params={"cursor": _cursor(["articles", when, 1])}), 422)
+
+
+def test_fuzzed_cursors_are_never_a_500(client: TestClient) -> None:
+    r = client.post("/articles", json={"text": RAIL})
+    entity_id = r.json()["entities"][0]["id"]
+    listings = {
+        "/articles": "articles", "/articles?q=strike": "articles-search", "/entities": "entities",
+        "/quotes": "quotes", "/quotes?q=strike": "quotes-search",
+        f"/entities/{entity_id}/articles": "entity-articles", f"/entities/{entity_id}/quotes": "entity-quotes",
+    }
+    odd = [None, True, -1, 0, 2**31 - 1, -(2**31), 1.5, -0.0, 1e308, -1e308, "", "x", "\u0000", [], {}, [[[]]],
+           "2026-01-01T00:00:00Z", "0001-01-01T00:00:00+14:00", "0001-01-01T00:00:00-14:00",
+           "9999-12-31T23:59:59.999999+00:00", "2026-01-01", "2026-W01-1T00:00:00Z"]
+    for path, kind in listings.items():
+        shapes = [[kind, a, b] for a in odd for b in (1, None, 1.5)]
+        shapes += [[kind], [kind, 1], [kind, 1, 1, 1], [kind.upper(), 1, 1], [[kind], 1, 1]]
+        for shape in shapes:
+            r = client.get(path, params={"cursor": _cursor(shape)})
+            assert r.status_code in (200, 422), (path, shape, r.text)
+            if r.status_code == 422:
+                assert_problem(r, 422)
