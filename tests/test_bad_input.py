@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -207,3 +208,27 @@ def test_fuzzed_cursors_are_never_a_500(client: TestClient) -> None:
             assert r.status_code in (200, 422), (path, shape, r.text)
             if r.status_code == 422:
                 assert_problem(r, 422)
+
+
+def test_a_client_that_hangs_up_mid_body_is_a_disconnect_not_an_error(
+    start_server: Callable[..., str], database_url: str, tmp_path: Path
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the database plays no part: once on SQLite is enough")
+    base = start_server(NEWSDESK_LOG_LEVEL="info")
+    body = json.dumps({"text": FARM}).encode()
+    _raw(base, b"POST /articles HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+         b"Content-Length: %d\r\n\r\n" % (len(body) + 500) + body, hang_up=True)
+    deadline = time.monotonic() + 10
+    metrics = ""
+    while 'method="POST",route="/articles"' not in metrics and time.monotonic() < deadline:
+        time.sleep(0.1)
+        metrics = httpx.get(f"{base}/metrics").text
+    assert 'newsdesk_http_requests_total{method="POST",route="/articles",status="499"} 1.0' in metrics
+    assert 'status="500"' not in metrics
+    (log_path,) = tmp_path.glob("server-*.log")
+    log = log_path.read_text()
+    assert "Traceback" not in log and "unhandled error" not in log and "Exception in ASGI" not in log
+    lines = [json.loads(line) for line in log.splitlines() if "disconnect" in line]
+    assert len(lines) == 1, log
+    assert lines[0]["level"] == "info" and "exception" not in lines[0]
