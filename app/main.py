@@ -60,6 +60,9 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
         lifespan=lifespan,
         # operationId = the handler's name: stable, and what the OpenAPI links refer to.
         generate_unique_id_function=lambda route: route.name,
+        # Starlette answers /articles/ with a redirect to an absolute URL built from the
+        # Host header, which the client controls: a path with a trailing slash is a 404.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     install_error_handlers(app)

@@ -157,3 +157,14 @@ def test_batch_errors(make_client: object) -> None:
     assert_problem(small.post("/articles/batch", json=[]), 422)
     assert_problem(small.post("/articles/batch", content=b"\n \n", headers={"content-type": "application/x-ndjson"}), 422)
     assert_problem(small.post("/articles/batch", content=b"x", headers={"content-type": "text/plain"}), 415)
+
+
+def test_no_redirect_to_the_host_the_client_named(client: TestClient) -> None:
+    # Starlette redirected a path with a trailing slash to an absolute URL built from the
+    # Host header: whoever controls that header chose where the client went next.
+    for method, path in [("POST", "/articles/"), ("GET", "/articles/"), ("GET", "/entities/"),
+                         ("GET", "/quotes/?q=x"), ("POST", "/articles/batch/")]:
+        r = client.request(method, path, json={"text": "Hello."}, headers={"host": "evil.example"},
+                           follow_redirects=False)
+        assert "location" not in r.headers, (method, path)
+        assert_problem(r, 404)
