@@ -119,6 +119,8 @@ def _allowed_methods(request: Request) -> set[str]:
     for pattern, methods in request.app.state.route_methods:
         if pattern.match(path):
             allowed |= methods
+    if "GET" in allowed:
+        allowed.add("HEAD")  # answered as a GET without the body (app.head)
     return allowed
 
 
