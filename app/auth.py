@@ -33,7 +33,9 @@ def require_write_access(
     if not keys:
         return
     # Every credential presented must be valid: a wrong one is never outvoted by a right one.
-    presented = [c for c in (api_key, bearer.credentials if bearer else None) if c is not None]
+    # Surrounding whitespace is not part of a key, in either header (keys are configured
+    # stripped too); what is left is compared in constant time.
+    presented = [c.strip() for c in (api_key, bearer.credentials if bearer else None) if c is not None]
     if "authorization" in request.headers and bearer is None:
         presented.append("")  # an Authorization header that is not a Bearer token
     if not presented or not all(_matches(c, keys) for c in presented):

@@ -48,24 +48,57 @@ def main(argv: Sequence[str] | None = None) -> int:
     return commands[args.command](args)
 
 
-def _migrate(_args: argparse.Namespace | None = None) -> int:
-    from app import migrate
-    from app.db import make_engine
+# Exit codes for a database `newsdesk serve` and `migrate` cannot start on (sysexits.h):
+# each says what an operator has to fix, in one line on stderr, without a traceback.
+EXIT_DATABASE_UNREACHABLE = 69  # EX_UNAVAILABLE: nothing answers at the URL
+EXIT_MIGRATIONS_FAILED = 70  # EX_SOFTWARE: the schema cannot be brought to this release's
+EXIT_DATABASE_READ_ONLY = 73  # EX_CANTCREAT: read-only file, folder, disk or server; disk full
+SQLITE_CANTOPEN = 14  # the file (or its -wal and -shm beside it) cannot be opened for writing
 
-    engine = make_engine(get_settings().database_url)
+
+def _migrate(_args: argparse.Namespace | None = None) -> int:
+    from alembic.util import CommandError
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+
+    from app import migrate
+    from app.db import make_engine, refuses_writes
+
+    url = get_settings().database_url
+    where = make_url(url).render_as_string(hide_password=True)
+    try:
+        engine = make_engine(url)
+    except OSError as exc:  # the SQLite file's folder cannot be made
+        return _fail(EXIT_DATABASE_READ_ONLY, f"the database at {where} cannot be written: {exc.strerror}")
     try:
         migrate.upgrade(engine)
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+        code = getattr(exc.orig, "sqlite_errorcode", 0) & 0xFF
+        if refuses_writes(exc) or code == SQLITE_CANTOPEN:
+            return _fail(EXIT_DATABASE_READ_ONLY, f"the database at {where} cannot be written "
+                         f"(read-only file, folder or server, or a full disk?): {reason}")
+        if isinstance(exc, OperationalError) and engine.dialect.name != "sqlite":
+            return _fail(EXIT_DATABASE_UNREACHABLE, f"cannot reach the database at {where}: {reason}")
+        return _fail(EXIT_MIGRATIONS_FAILED, f"cannot apply the migrations to {where}: {reason}")
+    except (SQLAlchemyError, CommandError) as exc:  # e.g. a revision from a newer release
+        return _fail(EXIT_MIGRATIONS_FAILED, f"cannot apply the migrations to {where}: {exc}")
     finally:
         engine.dispose()
     return 0
+
+
+def _fail(code: int, message: str) -> int:
+    print(f"newsdesk: {message}", file=sys.stderr)
+    return code
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = get_settings()
-    if settings.migrate_on_start:
-        _migrate()
+    if settings.migrate_on_start and (failed := _migrate()):
+        return failed
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -79,12 +112,10 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from app import bulk, migrate
-    from app.db import make_engine
+    from app import bulk
 
-    engine = make_engine(get_settings().database_url)
-    migrate.upgrade(engine)
-    engine.dispose()
+    if failed := _migrate():
+        return failed
     update, finish = bulk.progress_reporter()
     try:
         summary = bulk.ingest(args.paths, args.workers, update)

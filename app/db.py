@@ -10,6 +10,7 @@ import orjson
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -65,6 +66,48 @@ def make_engine(url: str) -> Engine:
 def writer(engine: Engine) -> Engine:
     """The same engine, but its transactions take SQLite's write lock when they begin."""
     return engine.execution_options(**{BEGIN_IMMEDIATE: True})
+
+
+SQLITE_BUSY, SQLITE_READONLY, SQLITE_FULL = 5, 8, 13
+PG_DISK_FULL, PG_READ_ONLY = "53100", "25006"
+
+
+def refuses_writes(exc: DBAPIError) -> bool:
+    """The database answers but will not store: a full disk, or a read-only file or server."""
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (SQLITE_READONLY, SQLITE_FULL)
+    return getattr(exc.orig, "sqlstate", None) in (PG_DISK_FULL, PG_READ_ONLY)
+
+
+def write_refusal(engine: Engine) -> str | None:
+    """Why the database would refuse a write now, or None; raises when it does not answer.
+
+    /health is polled, so this stores nothing and never waits. PostgreSQL: one SHOW of
+    whether a new transaction is read only (a read-only role or database, a standby).
+    SQLite: the header's user_version written to its own value and rolled back before any
+    commit; in WAL mode nothing reaches the disk (about 30 us), yet SQLite checks that the
+    file can be written (a read-only file, mount or connection). It does not wait for the
+    write lock: a database that another writer holds takes writes. A full disk shows only
+    when a write fails; run_write remembers that."""
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            read_only = conn.exec_driver_sql("SHOW transaction_read_only").scalar() == "on"
+            return "the database is read-only" if read_only else None
+        conn.exec_driver_sql("PRAGMA busy_timeout = 0")
+        try:
+            version = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+            conn.exec_driver_sql(f"PRAGMA user_version = {version}")
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlite_errorcode", 0) & 0xFF == SQLITE_BUSY:
+                return None
+            if refuses_writes(exc):
+                return str(exc.orig).splitlines()[0]
+            raise
+        finally:
+            conn.rollback()
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    return None
 
 
 def get_session(request: Request) -> Iterator[Session]:

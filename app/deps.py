@@ -13,9 +13,10 @@ from fastapi import Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import AfterValidator
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InternalError, OperationalError
 
 from app.config import Settings
+from app.db import refuses_writes
 from app.nlp.pipeline import Extractor
 from app.queries.ranked import RANK_WINDOW
 
@@ -95,24 +96,12 @@ async def run_write(request: Request, fn: Callable[..., T], *args: Any, limiter:
     state = request.app.state
     try:
         result = await anyio.to_thread.run_sync(partial(fn, *args), limiter=limiter, abandon_on_cancel=True)
-    except OperationalError as exc:
-        if _refuses_writes(exc):
+    except (OperationalError, InternalError) as exc:  # InternalError: PostgreSQL's read-only transaction
+        if refuses_writes(exc):
             state.write_failure = (time.monotonic(), str(exc.orig).splitlines()[0])
         raise
     state.write_failure = None
     return result
-
-
-SQLITE_READONLY, SQLITE_FULL = 8, 13
-PG_DISK_FULL, PG_READ_ONLY = "53100", "25006"
-
-
-def _refuses_writes(exc: OperationalError) -> bool:
-    """The database answers but will not store: a full disk, or a read-only file or server."""
-    code = getattr(exc.orig, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (SQLITE_READONLY, SQLITE_FULL)
-    return getattr(exc.orig, "sqlstate", None) in (PG_DISK_FULL, PG_READ_ONLY)
 
 
 def write_failure(request: Request) -> str | None:

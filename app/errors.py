@@ -8,11 +8,15 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import InternalError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 PROBLEM_JSON = "application/problem+json"
+# What nginx logs when the client closed the connection before it was answered: not an
+# answer anyone receives, but a status of its own in the access log and the metrics.
+CLIENT_CLOSED_REQUEST = 499
 log = logging.getLogger("newsdesk")
 
 
@@ -115,6 +119,8 @@ def _allowed_methods(request: Request) -> set[str]:
     for pattern, methods in request.app.state.route_methods:
         if pattern.match(path):
             allowed |= methods
+    if "GET" in allowed:
+        allowed.add("HEAD")  # answered as a GET without the body (app.head)
     return allowed
 
 
@@ -140,6 +146,12 @@ async def _database_down(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _client_disconnected(request: Request, _exc: Exception) -> Response:
+    # The client's doing, not a fault here: one line, no traceback.
+    log.info("client disconnected before the request body was complete: %s %s", request.method, request.url.path)
+    return Response(status_code=CLIENT_CLOSED_REQUEST)
+
+
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return problem(500, "An unexpected error occurred; it has been logged.", slug="internal-error")
@@ -150,4 +162,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(OperationalError, _database_down)
+    # What PostgreSQL says of a transaction it cannot run now: read-only, or aborted.
+    app.add_exception_handler(InternalError, _database_down)
+    app.add_exception_handler(ClientDisconnect, _client_disconnected)
     app.add_exception_handler(Exception, _unexpected)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,17 +36,27 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
 
 
+# Codecs Python marks as text encodings that are not a charset a body can be written in:
+# they decode domain names or escape sequences, or (undefined) always fail.
+_NOT_CHARSETS = frozenset({"punycode", "idna", "undefined", "unicode-escape", "raw-unicode-escape"})
+
+
 def decode_body(body: bytes, charset: str | None) -> str:
-    encoding = (charset or "utf-8").strip().strip('"').lower()
-    if encoding in ("utf-8", "utf8"):
-        encoding = "utf-8-sig"  # a leading BOM is not part of the article
     try:
-        return body.decode(encoding)
+        codec = codecs.lookup((charset or "utf-8").strip().strip('"'))
     except LookupError:
         raise UnsupportedMediaType(f"Unknown charset {charset!r}; send UTF-8.") from None
-    except UnicodeDecodeError as exc:
+    # Python's codec registry also holds bytes-to-bytes and text-to-text transforms (base64,
+    # zlib, rot13 …): they are not charsets, whatever they would make of the body.
+    if not getattr(codec, "_is_text_encoding", True) or codec.name in _NOT_CHARSETS:
+        raise UnsupportedMediaType(f"{charset!r} is not a charset; send UTF-8.")
+    encoding = "utf-8-sig" if codec.name == "utf-8" else codec.name  # a leading BOM is not part of the article
+    try:
+        return body.decode(encoding)
+    except ValueError as exc:  # UnicodeDecodeError, or a bare UnicodeError from some codecs
+        where = f" (byte {exc.start})" if isinstance(exc, UnicodeDecodeError) else ""
         raise InvalidInput(
-            f"The body is not valid {encoding.removesuffix('-sig')} (byte {exc.start}).",
+            f"The body is not valid {codec.name}{where}.",
             errors=[{"loc": ["body"], "msg": "undecodable bytes", "type": "unicode_decode"}],
         ) from None
 

@@ -16,6 +16,7 @@ from app import __version__
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
+from app.head import HeadAsGet
 from app.limits import BodyLimit, TimeLimit
 from app.nlp.pipeline import Extractor, load_pipeline
 from app.observability import RequestContext, configure_logging
@@ -60,6 +61,9 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
         lifespan=lifespan,
         # operationId = the handler's name: stable, and what the OpenAPI links refer to.
         generate_unique_id_function=lambda route: route.name,
+        # Starlette answers /articles/ with a redirect to an absolute URL built from the
+        # Host header, which the client controls: a path with a trailing slash is a 404.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -71,6 +75,7 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
         app.include_router(module.router)
         app.state.route_methods += [(r.path_regex, r.methods) for r in module.router.routes]
     # The last added runs first: the request context wraps everything, errors included.
+    app.add_middleware(HeadAsGet)
     app.add_middleware(TimeLimit, seconds=settings.request_timeout_seconds)
     app.add_middleware(
         BodyLimit,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -42,10 +42,12 @@ def decode_cursor(cursor: str, kind: str, types: tuple[type, ...]) -> tuple[Any,
         if expected is datetime:
             try:
                 item = datetime.fromisoformat(item)
-            except (TypeError, ValueError):
+                if item.tzinfo is None:
+                    raise bad
+                # Valid in its own offset is not enough: 0001-01-01T00:00+14:00 has no UTC.
+                item = item.astimezone(UTC)
+            except (TypeError, ValueError, OverflowError):
                 raise bad from None
-            if item.tzinfo is None:
-                raise bad
         # bool is an int in Python, never a valid key here.
         elif not isinstance(item, expected) or isinstance(item, bool):
             raise bad

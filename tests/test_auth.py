@@ -41,6 +41,16 @@ def test_writes_with_a_valid_key_pass(locked: TestClient, headers: dict[str, str
     assert r.status_code in (200, 201)
 
 
+def test_whitespace_around_a_key_counts_the_same_in_both_headers(locked: TestClient) -> None:
+    # One rule for both headers: surrounding spaces and tabs are not part of the key.
+    for headers in ({"X-API-Key": f"{KEY}  "}, {"Authorization": f"Bearer {KEY}  "}, {"X-API-Key": f" {KEY}\t"},
+                    {"X-API-Key": f"{KEY} ", "Authorization": f"Bearer  {KEY}"}):
+        r = locked.post("/articles", json={"text": FARM}, headers=headers)
+        assert r.status_code in (200, 201), (headers, r.text)
+    for headers in ({"X-API-Key": "   "}, {"X-API-Key": f"{KEY[:5]} {KEY[5:]}"}, {"Authorization": "Bearer   "}):
+        assert locked.post("/articles", json={"text": FARM}, headers=headers).status_code == 401, headers
+
+
 def test_reads_are_open(locked: TestClient) -> None:
     assert locked.get("/articles").status_code == 200
     assert locked.get("/entities").status_code == 200

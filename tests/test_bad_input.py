@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -153,3 +154,81 @@ def test_times_that_leave_the_calendar_in_utc_are_422(client: TestClient, when: 
         r = client.get("/articles", params={name: when})
         assert_problem(r, 422)
     assert client.get("/articles").json()["items"] == []
+
+
+# Codecs Python knows that are not character sets: transforms of bytes (base64, zlib …),
+# of text (rot13), of domain names (punycode, idna), of escapes, and one that always fails.
+NOT_CHARSETS = ["punycode", "idna", "undefined", "rot13", "base64", "hex", "zlib", "bz2", "uu",
+                "quopri", "unicode_escape", "raw_unicode_escape", "Punycode", '"idna"']
+
+
+def test_codecs_that_are_not_charsets_are_415(client: TestClient) -> None:
+    for charset in NOT_CHARSETS:
+        for media_type in ("text/plain", "text/html"):
+            for body in (RAIL.encode(), b"abc-def-", b"\xff\x00\\x"):
+                r = client.post("/articles", content=body, headers={"content-type": f"{media_type}; charset={charset}"})
+                assert_problem(r, 415)
+                assert "charset" in r.json()["detail"]
+    assert client.get("/articles").json()["items"] == []
+    # A real charset other than UTF-8 still works, and bytes it cannot decode are a 422.
+    r = client.post("/articles", content=FARM.encode("utf-16"), headers={"content-type": "text/plain; charset=UTF-16"})
+    assert r.status_code == 201, r.text
+    assert r.json()["text"] == FARM
+    r = client.post("/articles", content=b"+AGEA-\xff", headers={"content-type": "text/plain; charset=utf-7"})
+    assert_problem(r, 422)
+
+
+def _cursor(value: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00",
+                                  "99999-01-01T00:00:00+00:00", "+99999-01-01T00:00:00Z"])
+def test_cursor_times_outside_the_calendar_are_422(client: TestClient, when: str) -> None:
+    # Valid in their own offset, out of range once in UTC (or not a year at all).
+    assert_problem(client.get("/articles", params={"cursor": _cursor(["articles", when, 1])}), 422)
+
+
+def test_fuzzed_cursors_are_never_a_500(client: TestClient) -> None:
+    r = client.post("/articles", json={"text": RAIL})
+    entity_id = r.json()["entities"][0]["id"]
+    listings = {
+        "/articles": "articles", "/articles?q=strike": "articles-search", "/entities": "entities",
+        "/quotes": "quotes", "/quotes?q=strike": "quotes-search",
+        f"/entities/{entity_id}/articles": "entity-articles", f"/entities/{entity_id}/quotes": "entity-quotes",
+    }
+    odd = [None, True, -1, 0, 2**31 - 1, -(2**31), 1.5, -0.0, 1e308, -1e308, "", "x", "\u0000", [], {}, [[[]]],
+           "2026-01-01T00:00:00Z", "0001-01-01T00:00:00+14:00", "0001-01-01T00:00:00-14:00",
+           "9999-12-31T23:59:59.999999+00:00", "2026-01-01", "2026-W01-1T00:00:00Z"]
+    for path, kind in listings.items():
+        shapes = [[kind, a, b] for a in odd for b in (1, None, 1.5)]
+        shapes += [[kind], [kind, 1], [kind, 1, 1, 1], [kind.upper(), 1, 1], [[kind], 1, 1]]
+        for shape in shapes:
+            r = client.get(path, params={"cursor": _cursor(shape)})
+            assert r.status_code in (200, 422), (path, shape, r.text)
+            if r.status_code == 422:
+                assert_problem(r, 422)
+
+
+def test_a_client_that_hangs_up_mid_body_is_a_disconnect_not_an_error(
+    start_server: Callable[..., str], database_url: str, tmp_path: Path
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the database plays no part: once on SQLite is enough")
+    base = start_server(NEWSDESK_LOG_LEVEL="info")
+    body = json.dumps({"text": FARM}).encode()
+    _raw(base, b"POST /articles HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+         b"Content-Length: %d\r\n\r\n" % (len(body) + 500) + body, hang_up=True)
+    deadline = time.monotonic() + 10
+    metrics = ""
+    while 'method="POST",route="/articles"' not in metrics and time.monotonic() < deadline:
+        time.sleep(0.1)
+        metrics = httpx.get(f"{base}/metrics").text
+    assert 'newsdesk_http_requests_total{method="POST",route="/articles",status="499"} 1.0' in metrics
+    assert 'status="500"' not in metrics
+    (log_path,) = tmp_path.glob("server-*.log")
+    log = log_path.read_text()
+    assert "Traceback" not in log and "unhandled error" not in log and "Exception in ASGI" not in log
+    lines = [json.loads(line) for line in log.splitlines() if "disconnect" in line]
+    assert len(lines) == 1, log
+    assert lines[0]["level"] == "info" and "exception" not in lines[0]

@@ -121,10 +121,10 @@ def test_bad_parameters_are_422(client: TestClient, path: str, params: dict[str,
 def test_wrong_method_is_405_and_allow_names_every_method(client: TestClient) -> None:
     r = client.put("/articles", json={})
     assert_problem(r, 405)
-    assert set(r.headers["allow"].split(", ")) == {"GET", "POST"}
+    assert set(r.headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}
     r = client.options("/articles/1")
     assert_problem(r, 405)
-    assert set(r.headers["allow"].split(", ")) == {"GET", "DELETE"}
+    assert set(r.headers["allow"].split(", ")) == {"GET", "HEAD", "DELETE"}
     assert_problem(client.delete("/entities/1"), 405)
     assert_problem(client.post("/quotes", json={}), 405)
 
@@ -157,3 +157,32 @@ def test_batch_errors(make_client: object) -> None:
     assert_problem(small.post("/articles/batch", json=[]), 422)
     assert_problem(small.post("/articles/batch", content=b"\n \n", headers={"content-type": "application/x-ndjson"}), 422)
     assert_problem(small.post("/articles/batch", content=b"x", headers={"content-type": "text/plain"}), 415)
+
+
+def test_no_redirect_to_the_host_the_client_named(client: TestClient) -> None:
+    # Starlette redirected a path with a trailing slash to an absolute URL built from the
+    # Host header: whoever controls that header chose where the client went next.
+    for method, path in [("POST", "/articles/"), ("GET", "/articles/"), ("GET", "/entities/"),
+                         ("GET", "/quotes/?q=x"), ("POST", "/articles/batch/")]:
+        r = client.request(method, path, json={"text": "Hello."}, headers={"host": "evil.example"},
+                           follow_redirects=False)
+        assert "location" not in r.headers, (method, path)
+        assert_problem(r, 404)
+
+
+def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
+    article_id = client.post("/articles", json={"text": RAIL}).json()["id"]
+    for path in ("/articles", f"/articles/{article_id}", f"/articles/{article_id}/quotes", "/entities",
+                 "/quotes?q=strike", "/health", "/metrics", "/openapi.json"):
+        got, head = client.get(path), client.head(path)
+        assert head.status_code == got.status_code == 200, (path, head.status_code)
+        assert head.content == b""
+        assert head.headers["content-type"] == got.headers["content-type"]
+        if path != "/metrics":  # the metrics count the GET just made
+            assert head.headers["content-length"] == got.headers["content-length"]
+    missing = client.head("/articles/999999")
+    assert (missing.status_code, missing.content) == (404, b"")
+    assert missing.headers["content-type"].startswith(PROBLEM)
+    refused = client.head("/articles/batch")
+    assert (refused.status_code, refused.headers["allow"]) == (405, "POST")
+    assert 'method="HEAD",route="/articles"' in client.get("/metrics").text

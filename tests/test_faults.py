@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from app.config import Settings
 from app.main import create_app
@@ -211,3 +212,41 @@ def test_disk_full_or_read_only_is_503_then_recovers(tiny_disk: Path, extractor:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
         conn.close()
+
+
+def test_a_database_that_refuses_writes_is_503_and_health_says_so(client: TestClient) -> None:
+    """A read-only database (PostgreSQL's default_transaction_read_only, as for a read-only
+    role, database or a standby; SQLite's query_only, as for a read-only file): writes are a
+    503 with Retry-After, /health says 503 before any write has failed and stays so while it
+    lasts, reads go on, and all comes back once the database takes writes again."""
+    assert client.post("/articles", json={"text": RAIL}).status_code == 201
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+
+    def read_only(dbapi_conn: object, _record: object) -> None:
+        cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
+        if engine.dialect.name == "sqlite":
+            cur.execute("PRAGMA query_only = ON")
+        else:
+            cur.execute("SET default_transaction_read_only = on")
+            dbapi_conn.commit()  # type: ignore[attr-defined]
+        cur.close()
+
+    event.listen(engine, "connect", read_only)
+    engine.dispose()
+    try:
+        for _ in range(3):  # polled: the same answer every time
+            health = client.get("/health")
+            assert_problem(health, 503)
+            assert health.headers["retry-after"]
+        for r in (client.post("/articles", json={"text": FARM}),
+                  client.post("/articles/batch", json=[{"text": HARBOUR}]),
+                  client.delete("/articles/1")):
+            assert_problem(r, 503)
+            assert r.headers["retry-after"]
+        assert_problem(client.get("/health"), 503)
+        assert len(client.get("/articles").json()["items"]) == 1
+    finally:
+        event.remove(engine, "connect", read_only)
+        engine.dispose()
+    assert client.post("/articles", json={"text": FARM}).status_code == 201
+    assert client.get("/health").status_code == 200

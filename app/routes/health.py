@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.db import write_refusal
 from app.deps import JSON, EngineDep, write_failure
 from app.errors import problem
 from app.observability import metrics
@@ -20,12 +20,14 @@ router = APIRouter(tags=["health"])
             responses={503: ERRORS[503]})
 async def health(request: Request, engine: EngineDep) -> Response:
     try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        # Cheap and without side effects (see write_refusal): it runs on every poll.
+        reason = write_refusal(engine)
     except SQLAlchemyError:
         return problem(503, "The database does not answer.", slug="service-unavailable",
                        headers={"Retry-After": "5"})
-    if (reason := write_failure(request)) is not None:
+    # A failed write (a full disk shows only then) counts for a while, so that the answer
+    # does not flap between polls; a write that succeeds clears it.
+    if (reason := reason or write_failure(request)) is not None:
         return problem(503, f"The database refuses writes (disk full or read-only?): {reason}",
                        slug="service-unavailable", headers={"Retry-After": "30"})
     return JSON({"status": "ok"})
