@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 
 from app.nlp.attribution import Article, Attribution
+from app.nlp.lexicons import words
 from app.nlp.text import Quotes, word_count
 
 # "seem"/"appear" hedge only with a complement ("seemed ready", "appears to have …");
@@ -16,7 +17,7 @@ from app.nlp.text import Quotes, word_count
 _HEDGES = {"seem", "appear"}
 _COMPLEMENTS = {"xcomp", "acomp", "ccomp", "oprd", "attr"}
 # "is expected to …", "are widely believed to …": a passive stance whose holder goes unsaid.
-_PASSIVE = {"expect", "believe", "think", "consider", "project", "predict", "rumor", "rumour"}
+_PASSIVE = words("hedges")
 _MIN_WORDS = 3
 
 

@@ -9,18 +9,12 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 
 from app.nlp.attribution import Article, Attribution
+from app.nlp.lexicons import words
 from app.nlp.speakers import name_span, subject_of
 from app.nlp.text import Quotes, word_count
 
 # Nouns that name something said or believed; their "that" clause is what it says.
-CLAIMS = {
-    "claim", "assertion", "argument", "belief", "view", "observation", "concern", "fear",
-    "hope", "warning", "promise", "pledge", "suggestion", "allegation", "charge", "accusation",
-    "insistence", "notion", "prediction", "statement", "announcement", "admission", "message",
-    "contention", "complaint", "assurance", "acknowledgment", "acknowledgement", "confidence",
-    "conviction", "doubt", "worry", "expectation", "recommendation", "denial", "boast",
-    "speculation", "theory", "opinion", "impression", "suspicion", "insinuation", "report",
-}
+CLAIMS = words("claims")
 _MIN_WORDS = 3
 # Prepositions by which a speaking verb names where the words were put: "in a statement".
 _CHANNELS = {"in", "via", "through"}

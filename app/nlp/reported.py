@@ -9,64 +9,20 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Span, Token
 
 from app.nlp.attribution import Article, Attribution
+from app.nlp.lexicons import table, words
 from app.nlp.speakers import name_span, subject_of
 from app.nlp.text import Quotes, word_count
 
-REPORTING = {
-    "say", "tell", "add", "argue", "warn", "claim", "note", "explain", "insist", "state", "announce",
-    "suggest", "believe", "think", "report", "write", "acknowledge", "admit", "deny", "predict", "contend",
-    "assert", "maintain", "stress", "emphasize", "emphasise", "recall", "complain", "promise", "vow", "urge",
-    "indicate", "reveal", "confirm", "concede", "declare", "testify", "tweet", "post", "reply", "respond",
-    "answer", "ask", "conclude", "allege", "estimate", "hope", "fear", "expect", "know", "agree", "show",
-    "find", "caution", "observe", "remark", "counter", "mention", "charge", "worry", "feel", "signal",
-    "propose", "demand", "question", "wonder", "recommend", "boast", "brag", "joke", "quip",
-    "continue", "point", "assure", "reiterate", "imply", "hint", "speculate", "guess", "doubt", "recognize",
-    "understand", "learn", "see", "figure", "comment", "opine", "lament", "threaten", "pledge", "advise",
-    "inform", "remind", "notify", "concur", "disclose", "blame", "accuse",
-    "reckon", "suspect", "assume", "convince", "persuade", "decide", "determine", "rule", "swear", "guarantee", "bet", "posit", "theorize", "surmise", "realize", "realise", "notice", "hear",
-    "read", "describe", "proclaim", "shout", "yell", "scream", "whisper", "muse", "repeat", "remember",
-    "consider", "sound", "forget", "imagine", "reason", "calculate", "envision",
-}
-# Verbs that introduce a quotation after a colon, with no clause of their own.
-SPEECH = {"say", "tell", "add", "continue", "write", "tweet", "explain", "ask", "reply", "respond",
-          "declare", "state", "note", "argue", "warn", "answer", "insist", "post", "remark"}
-# Stances with an infinitive: "vowed to ban …", "wants voters to know …".
-INFINITIVE = {
-    "promise", "vow", "pledge", "plan", "want", "agree", "refuse", "decline", "threaten", "hope",
-    "intend", "propose", "urge", "ask", "call", "tell", "seek", "offer", "expect", "aim", "push",
-    "encourage", "warn", "demand", "vote", "prefer", "wish", "like", "love", "hate",
-}
-# Talk about something: the topic is what is attributed ("talked about …", "called for …").
-# Not "spoke on": that is nearly always the medium or the terms ("on Fox News", "on the
-# condition of anonymity").
-TOPIC = {
-    "talk": {"about", "of"}, "speak": {"about", "of"}, "write": {"about", "of", "on"},
-    "comment": {"on"}, "complain": {"about", "of"}, "ask": {"about"}, "call": {"for"},
-    "argue": {"for", "against", "about"}, "warn": {"about", "of", "against"}, "testify": {"about", "on"},
-    "campaign": {"for", "against", "on"}, "rail": {"against"}, "joke": {"about"}, "boast": {"about", "of"},
-    "tweet": {"about"}, "worry": {"about"}, "care": {"about"}, "think": {"about", "of"},
-    "push": {"for"}, "advocate": {"for"}, "lobby": {"for", "against"}, "press": {"for"},
-    "focus": {"on"}, "insist": {"on"}, "hint": {"at"}, "allude": {"to"},
-    "refer": {"to"}, "vote": {"for", "against"}, "rally": {"against"},
-    "apologize": {"for"}, "criticize": {"for"}, "praise": {"for"}, "accuse": {"of"},
-}
-# Stances toward something named: "criticized the president's foreign policy".
-OBJECT = {
-    "criticize", "criticise", "attack", "praise", "blast", "slam", "denounce", "condemn", "cite",
-    "mention", "describe", "call", "propose", "support", "endorse", "back", "announce", "defend",
-    "reject", "dismiss", "question", "accuse", "blame", "welcome", "applaud", "deny", "acknowledge",
-    "recommend", "oppose", "favor", "favour", "predict", "promise", "demand", "urge", "discuss",
-    "decry", "lament", "mock", "label", "dub", "brand", "characterize", "portray", "hail", "tout",
-    "want", "prefer", "fear", "expect", "estimate", "reveal", "confirm", "report", "highlight", "embrace",
-    "echo", "express", "challenge", "thank", "congratulate",
-}
+# The word lists are data, in app/nlp/lexicons/, each with what it is for and its source.
+REPORTING = words("reporting")  # a clause they govern is what the subject reports
+SPEECH = words("speech")  # verbs that introduce a quotation after a colon
+INFINITIVE = words("infinitive")  # stances with an infinitive: "vowed to ban …"
+TOPIC = table("topic")  # talk about something: "talked about …", "called for …"
+OBJECT = words("object")  # stances toward something named: "criticized the policy"
 CUES = REPORTING | INFINITIVE | set(TOPIC) | OBJECT
 # Acts of saying, not stances: a second one after a report is a report of its own
 # ("… and warned that …"), where "… and supported …" may go on with the content.
-SPEECH_ACTS = SPEECH | {
-    "predict", "vow", "accuse", "caution", "question", "promise", "pledge", "urge", "demand", "claim",
-    "acknowledge", "admit", "deny", "announce", "suggest", "call", "insist", "concede", "stress",
-}
+SPEECH_ACTS = SPEECH | words("speech_acts")
 # Content shorter than this is a fragment the parse broke off, not something said...
 _MIN_CONTENT_WORDS = 2
 # ...unless it is a name that a stance is taken toward ("endorsed Sanders", "backs Trump").
