@@ -8,6 +8,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from app.nlp.lexicons import words
+from app.nlp.reported import lemma
 from app.nlp.types import CueType
 
 
@@ -18,9 +19,9 @@ def cue_type(cue: Token | None, kind: str) -> CueType:
     ("expects to win", "wants a wall") an intention."""
     if kind == "direct" or cue is None:
         return "speech"
-    lemma = cue.lemma_.lower()
-    if lemma in words("intention"):
+    verb = lemma(cue)
+    if verb in words("intention"):
         return "belief" if any(c.dep_ == "ccomp" for c in cue.children) else "intention"
-    if lemma in words("belief"):
+    if verb in words("belief"):
         return "belief"
     return "speech"

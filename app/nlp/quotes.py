@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from app.nlp.attribution import Article, Attribution
 from app.nlp.labelled import is_label
-from app.nlp.reported import REPORTING
+from app.nlp.reported import REPORTING, lemma
 from app.nlp.speakers import name_span, subject_of
 from app.nlp.text import Paragraph, Quotes, word_count
 
@@ -69,7 +69,7 @@ def cue_near(q: tuple[int, int], doc: Doc, offset: int, text: str, quotes: Quote
         at = offset + token.idx
         if at > q[1] + _CUE_AFTER:
             break
-        if at < q[0] - _CUE_BEFORE or token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in REPORTING:
+        if at < q[0] - _CUE_BEFORE or token.pos_ not in ("VERB", "AUX") or lemma(token) not in REPORTING:
             continue
         if quotes.containing(at):
             continue
@@ -249,7 +249,7 @@ def _verb_earlier(q: tuple[int, int], parsed: Sequence[tuple[Paragraph, Doc]], s
     for verb in first.sent:
         if verb.i >= first.i:
             break
-        if verb.pos_ != "VERB" or verb.lemma_.lower() not in REPORTING or quotes.overlapping(
+        if verb.pos_ != "VERB" or lemma(verb) not in REPORTING or quotes.overlapping(
                 offset + verb.idx, offset + verb.idx + len(verb)):
             continue
         subject = subject_of(verb, skip=lambda t: quotes.containing(offset + t.idx) is not None)

@@ -61,7 +61,7 @@ def _next_report(first: Token, last: Token | None, verb: Token) -> Token | None:
     content, and its source is the first verb's."""
     doc = verb.doc
     for tok in doc[first.left_edge.i + 2:(last or first).right_edge.i + 1]:
-        if (tok.dep_ == "conj" and tok.pos_ == "VERB" and tok.tag_ == verb.tag_ and _lemma(tok) in SPEECH_ACTS
+        if (tok.dep_ == "conj" and tok.pos_ == "VERB" and tok.tag_ == verb.tag_ and lemma(tok) in SPEECH_ACTS
                 and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)):
             return tok
     return None
@@ -80,7 +80,7 @@ def _participle_report(first: Token, last: Token | None) -> Token | None:
     doc = first.doc
     start, end = first.left_edge, (last or first).right_edge
     for tok in doc[start.i + 2:end.i + 1]:
-        if (tok.tag_ == "VBG" and _lemma(tok) in _REPORTING_PARTICIPLES and tok.left_edge.i == tok.i
+        if (tok.tag_ == "VBG" and lemma(tok) in _REPORTING_PARTICIPLES and tok.left_edge.i == tok.i
                 and tok.right_edge.i >= end.i and doc[tok.i - 1].text == ","
                 and _marks_balanced(doc[start.i:tok.i])):  # not inside a quotation
             return tok
@@ -115,9 +115,10 @@ def _before_aside(end: Token, start: Token) -> Token:
 _LEMMA_FIXES = {("hop", "hoping"): "hope", ("hop", "hoped"): "hope"}
 
 
-def _lemma(token: Token) -> str:
-    lemma = token.lemma_.lower()
-    return _LEMMA_FIXES.get((lemma, token.lower_), lemma)
+def lemma(token: Token) -> str:
+    """The token's lemma, lowercased, with the small model's known slips mended."""
+    found = token.lemma_.lower()
+    return _LEMMA_FIXES.get((found, token.lower_), found)
 
 
 def from_verbs(article: Article, _earlier: Sequence[Attribution]) -> list[Attribution]:
@@ -129,28 +130,28 @@ def _in_paragraph(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attr
     found: list[Attribution] = []
     reporter: dict[int, Token] = {}  # a second report -> the verb whose source it shares
     for token in doc:
-        lemma = _lemma(token)
-        if token.pos_ not in ("VERB", "AUX") or lemma not in CUES:
+        base = lemma(token)
+        if token.pos_ not in ("VERB", "AUX") or base not in CUES:
             continue
         if quotes.containing(offset + token.idx):
             continue  # speech reported inside a quotation belongs to the quoted speaker
         content: Token | None = None
         last: Token | None = None
-        if lemma in REPORTING:
+        if base in REPORTING:
             content, last = _clause_reported(token)
-        if content is None and lemma in SPEECH:
+        if content is None and base in SPEECH:
             # "X said: “…”" — the quotation after a colon, not parsed as a clause.
             content = next((c for c in token.rights if c.dep_ in ("dobj", "parataxis", "npadvmod", "attr")), None)
             if content is not None and not quotes.overlapping(offset + content.left_edge.idx,
                                                               offset + content.right_edge.idx + 1):
                 content = None  # "told more jokes": an object, not something said
         parenthetical = False
-        if content is None and lemma in REPORTING and token.dep_ == "parataxis" and (
+        if content is None and base in REPORTING and token.dep_ == "parataxis" and (
                 token.head.i > token.i or _sentence_goes_on(token)):
             # "The museum, Mr. Obama said, would make …", "Lenox thrived, he said, until
             # it went bankrupt": the sentence around the aside.
             content, parenthetical = token.head, True
-        aside_end = _as_aside(token) if content is None and lemma in REPORTING else None
+        aside_end = _as_aside(token) if content is None and base in REPORTING else None
         if aside_end is not None:
             content, parenthetical = token.head, True
         if content is None:
@@ -166,7 +167,7 @@ def _in_paragraph(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attr
         if not parenthetical and content.i < token.i and start <= offset + token.idx < end:
             continue
         if word_count(text, start, end) < _MIN_CONTENT_WORDS and not (
-                lemma in OBJECT and content.pos_ in _NAMED and content.dep_ == "dobj"):
+                base in OBJECT and content.pos_ in _NAMED and content.dep_ == "dobj"):
             continue
         if att := _by_subject(token, start, end, offset, quotes, reporter.get(token.i, token)):
             found.append(att)
@@ -201,7 +202,7 @@ def _characterised(doc: Doc, offset: int, quotes: Quotes) -> list[Attribution]:
     subject's, and the object with its "as" phrase is what the subject says of it."""
     found = []
     for verb in doc:
-        if verb.pos_ != "VERB" or _lemma(verb) in CUES or quotes.containing(offset + verb.idx):
+        if verb.pos_ != "VERB" or lemma(verb) in CUES or quotes.containing(offset + verb.idx):
             continue
         obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
         as_phrase = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"
@@ -259,10 +260,10 @@ def _clause_reported(verb: Token) -> tuple[Token | None, Token | None]:
 
 def _phrase_content(verb: Token) -> tuple[Token | None, Token | None]:
     """Content that is not a clause: an infinitive, a topic, or a named object."""
-    lemma = _lemma(verb)
+    base = lemma(verb)
     children = list(verb.children)
     obj = next((c for c in children if c.dep_ == "dobj"), None)
-    if lemma in INFINITIVE:
+    if base in INFINITIVE:
         xcomp = next((c for c in children if c.dep_ == "xcomp" and c.i > verb.i), None)
         if xcomp is not None:
             # Whoever is to act belongs to the content: "urged Congress to act", and
@@ -271,23 +272,23 @@ def _phrase_content(verb: Token) -> tuple[Token | None, Token | None]:
                 obj = next((p for c in children if c.dep_ == "prep" and c.lower_ == "on" and c.i < xcomp.i
                             for p in c.children if p.dep_ == "pobj"), None)
             return (obj if obj is not None and obj.i < xcomp.i else xcomp), xcomp
-    if lemma in TOPIC:
+    if base in TOPIC:
         for clause in children:
             # "called for the council to publish …", parsed as a clause marked by "for".
-            mark = next((c for c in clause.children if c.dep_ == "mark" and c.lower_ in TOPIC[lemma]), None)
+            mark = next((c for c in clause.children if c.dep_ == "mark" and c.lower_ in TOPIC[base]), None)
             if clause.dep_ == "advcl" and mark is not None and verb.i < mark.i < clause.i:
                 return verb.doc[mark.i + 1], clause
         for prep in children:
-            if prep.dep_ == "prep" and prep.lower_ in TOPIC[lemma] and prep.i > verb.i:
+            if prep.dep_ == "prep" and prep.lower_ in TOPIC[base] and prep.i > verb.i:
                 pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
                 if pobj is not None:
-                    first = obj if obj is not None and obj.i < prep.i and lemma in OBJECT else pobj
+                    first = obj if obj is not None and obj.i < prep.i and base in OBJECT else pobj
                     # "called for X to resign", "called on X to act": what X is to do
                     # is part of what was asked.
                     tail = next((c for c in children if c.dep_ in ("xcomp", "advcl") and c.i > pobj.i
                                  and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), pobj)
                     return first, tail
-    if lemma in OBJECT and obj is not None and obj.i > verb.i:
+    if base in OBJECT and obj is not None and obj.i > verb.i:
         # "described X as Y", "called X Y", "accused X of Y": the object with its complement.
         tail = obj
         for c in children:
