@@ -75,9 +75,13 @@ def name_span(token: Token, offset: int) -> tuple[int, int]:
     for child in token.rights:
         if child.dep_ in ("flat", "compound") and child.i == right.i + 1:
             right = child
-    # "a spokesman for the ministry": keep the prepositional phrase that says whose.
+    # "a spokesman for the ministry", "people familiar with the matter": keep the phrase
+    # that says whose, or which people.
     for child in token.rights:
-        if child.dep_ == "prep" and child.lower_ in ("for", "of", "at") and child.i == right.i + 1:
+        if child.i == right.i + 1 and (
+            (child.dep_ == "prep" and child.lower_ in ("for", "of", "at"))
+            or (child.dep_ == "amod" and any(c.dep_ == "prep" for c in child.children))
+        ):
             right = child.right_edge
             break
     while left.i < right.i and (left.is_punct or left.is_space):
@@ -180,6 +184,10 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
     if word in ORG_PRONOUNS:
         return _latest(before, {"ORG"})
     if token.pos_ == "NOUN":
+        if _introduces_someone(token):
+            # "a senior official", "one user", "analysts", "people familiar with the
+            # matter": a source the article does not name, not the nearest name.
+            return None
         lemma = token.lemma_.lower()
         # "the spokesman" after "a spokesman for the European Union" said something: the same source.
         if _is_definite(token):
@@ -188,7 +196,7 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
                     return entity
         # "the ambassador": the person introduced with that title.
         for m in reversed(before[-40:]):
-            if m.type == "PERSON" and lemma in text[max(0, m.start - 60):m.end + 40].lower():
+            if m.type == "PERSON" and re.search(rf"\b{re.escape(lemma)}", text[max(0, m.start - 60):m.end + 40].lower()):
                 return m.entity
         if lemma in ROLE_NOUNS and _is_definite(token):
             return _latest(before, {"PERSON"})
@@ -239,6 +247,19 @@ def _gender(entity: int, ctx: Context, text: str) -> str | None:
                 seen.setdefault(m.entity, set()).add("m" if found.group("m") else "f")
         ctx.genders = {ent: kinds.pop() for ent, kinds in seen.items() if len(kinds) == 1}
     return ctx.genders.get(entity)
+
+
+# Determiners that bring in someone new rather than point back at someone named.
+_INDEFINITE = {"a", "an", "one", "another", "some", "any", "several", "many", "few", "no", "other", "two", "three"}
+
+
+def _introduces_someone(token: Token) -> bool:
+    """An indefinite description ("a spokesman", "another user") or a bare plural
+    ("analysts", "court records") names nobody the article has named."""
+    dets = [c for c in token.children if c.dep_ in ("det", "nummod", "poss")]
+    if any(c.lower_ in _INDEFINITE or c.dep_ == "nummod" for c in dets):
+        return True
+    return token.tag_ == "NNS" and not dets
 
 
 def _is_definite(token: Token) -> bool:

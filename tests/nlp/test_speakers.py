@@ -1,0 +1,23 @@
+"""Sources resolved to entities: who a pronoun, a description or a shortened name stands
+for, and sources the article never names staying unnamed."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.nlp.pipeline import Extractor
+from tests.nlp.extraction_checks import assert_offsets, quote_containing
+
+
+@pytest.mark.parametrize("source", ["a senior official", "one user", "analysts", "people familiar with the matter"])
+def test_unnamed_source_is_not_given_the_nearest_name(nlp_extractor: Extractor, source: str) -> None:
+    text = (
+        "President Walter Haines, who met officials, analysts, people of the union and users of its website, left Oslo on Tuesday.\n"
+        f"“The plan to raise the retirement age will be dropped this year,” {source} said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "retirement age")
+    assert q.speaker is not None
+    assert q.speaker.entity is None
+    assert q.speaker.name == source
