@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from app.nlp import gender
+
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _NAME_LEFT = {"compound", "flat", "det", "amod", "poss", "nmod", "nummod"}
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
@@ -227,25 +229,14 @@ def _named_in_capitals(label: str, s: int, ctx: Context, text: str) -> int | Non
     return people[0].entity if people else None
 
 
-# Words right before a name that say whether the article writes of a man or a woman.
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
-_GENDERED_BEFORE = re.compile(
-    r"\b(?:(?P<m>Mr|Messrs|congressman|spokesman|chairman|businessman|actor|husband|father|son|brother|king|"
-    r"Sir|Lord|Prince)|(?P<f>Mrs|Ms|Miss|Mme|congresswoman|spokeswoman|chairwoman|businesswoman|actress|wife|"
-    r"mother|daughter|sister|widow|queen|Queen|Lady|Dame|Princess))\.?[\s,]+$"
-)
 
 
 def _gender(entity: int, ctx: Context, text: str) -> str | None:
-    """"m" or "f" when the article puts an honorific or a gendered noun before the
-    person's name, and never both; None when it does not say. All people's at once, the
-    first time one is asked for."""
+    """"m", "f" or None (the article does not say); all people's at once, the first time
+    one is asked for."""
     if ctx.genders is None:
-        seen: dict[int, set[str]] = {}
-        for m in ctx.mentions:
-            if m.type == "PERSON" and (found := _GENDERED_BEFORE.search(text, max(0, m.start - 24), m.start)):
-                seen.setdefault(m.entity, set()).add("m" if found.group("m") else "f")
-        ctx.genders = {ent: kinds.pop() for ent, kinds in seen.items() if len(kinds) == 1}
+        ctx.genders = gender.of_people(ctx.mentions, text)
     return ctx.genders.get(entity)
 
 

@@ -21,3 +21,16 @@ def test_unnamed_source_is_not_given_the_nearest_name(nlp_extractor: Extractor, 
     assert q.speaker is not None
     assert q.speaker.entity is None
     assert q.speaker.name == source
+
+
+def test_pronoun_skips_a_person_the_article_calls_the_other_gender(nlp_extractor: Extractor) -> None:
+    text = (
+        "Dana Whitley said she would run for the council again next year.\n"
+        "Her rival, Pat Moreno, said he was not worried. Moreno spoke to reporters on Monday.\n"
+        "“We will win this seat easily,” she said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "win this seat")
+    assert q.speaker is not None and q.speaker.mention.text == "she"
+    assert q.speaker.name == "Dana Whitley"
