@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from app.nlp import gender
+from app.nlp import gender, same_person
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _NAME_LEFT = {"compound", "flat", "det", "amod", "poss", "nmod", "nummod"}
@@ -154,6 +154,7 @@ def resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str)
     """The entity the source's words refer to, or None; remembered as the latest speaker."""
     entity = _resolve(span, token, ctx, text)
     if entity is not None:
+        entity = same_person.fuller(entity, ctx.mentions, text, span[0])
         ctx.speakers.append((span[0], entity))
         if token is not None and token.pos_ == "NOUN":
             ctx.descriptions.append((span[0], token.lemma_.lower(), entity))

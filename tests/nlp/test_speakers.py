@@ -34,3 +34,19 @@ def test_pronoun_skips_a_person_the_article_calls_the_other_gender(nlp_extractor
     q = quote_containing(result, "win this seat")
     assert q.speaker is not None and q.speaker.mention.text == "she"
     assert q.speaker.name == "Dana Whitley"
+
+
+@pytest.mark.parametrize(("text", "fragment", "name"), [
+    ("Robert T. Hale Jr., the county prosecutor, filed the charges on Monday.\n"
+     "“Nobody is above the law in this county, and nobody ever will be,” Hale said.",
+     "above the law", "Robert T. Hale Jr."),
+    ("Tim Varga opened the conference on Monday.\n"
+     "“The phone is only the beginning,” Hosting Varga said to the crowd.",
+     "only the beginning", "Tim Varga"),
+])
+def test_shortened_or_prefixed_name_is_the_person_named_in_full(
+        nlp_extractor: Extractor, text: str, fragment: str, name: str) -> None:
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, fragment)
+    assert q.speaker is not None and q.speaker.name == name
