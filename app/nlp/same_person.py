@@ -72,3 +72,26 @@ def fuller(entity: int, mentions: list[_Mention], text: str, at: int) -> int:
     if earlier:
         return max(earlier)[1]
     return min(candidates, key=lambda c: min(firsts[c]))
+
+
+# After a name, what only a person has: an age (", 55,") or a role in apposition
+# (", an economist at …", ", the company's chief executive,").
+_PERSON_AFTER = re.compile(r",\s+(?:\d{1,3}\s*[,)]|(?:a|an|the)\s+(?P<words>(?:[\w’'-]+\s+){0,3}[\w’'-]+))")
+
+
+def people(mentions: list[_Mention], text: str, roles: set[str]) -> set[int]:
+    """The entities that are people: those typed PERSON, and names the small model typed
+    ORG that the article writes as a person's, with an age or a role (one of `roles`)
+    after them, or with the surname of someone typed PERSON."""
+    out = {m.entity for m in mentions if m.type == "PERSON"}
+    surnames = {_words(text[m.start:m.end])[-1] for m in mentions if m.type == "PERSON"}
+    for m in mentions:
+        if m.type != "ORG" or m.entity in out:
+            continue
+        words = _words(text[m.start:m.end])
+        if not (_looks_like_a_persons_name(words) or (len(words) == 1 and words[0] in surnames)):
+            continue
+        after = _PERSON_AFTER.match(text, m.end, min(len(text), m.end + 80))
+        if words[-1] in surnames or (after and (after.group("words") is None or roles & set(after.group("words").split()))):
+            out.add(m.entity)
+    return out

@@ -52,6 +52,7 @@ class Context:
     speakers: list[tuple[int, int]] = field(default_factory=list)
     descriptions: list[tuple[int, str, int]] = field(default_factory=list)
     genders: dict[int, str] | None = None  # filled on first need by _gender
+    people: set[int] | None = None  # the entities that are people, filled on first need
     _starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -177,13 +178,15 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
         # The centre of attention: the latest person who spoke or was the subject of a
         # main clause, whichever came last; failing both, the latest person named. Never
         # one the article marks as the other gender ("Ms. Ortiz" is not "he").
-        types = {m.entity: m.type for m in ctx.mentions}
+        # A person the small model typed ORG ("Ada Reyes, an economist at …") counts too.
+        if ctx.people is None:
+            ctx.people = same_person.people(ctx.mentions, text, ROLE_NOUNS)
         wanted = _PRONOUN_GENDER.get(word)
-        fits = {ent for ent in types if types[ent] == "PERSON" and _gender(ent, ctx, text) in (None, wanted)}
+        fits = {ent for ent in ctx.people if _gender(ent, ctx, text) in (None, wanted)}
         focus = [(p, ent) for p, ent in ctx.subjects + ctx.speakers if p < s and ent in fits]
         if focus:
             return max(focus)[1]
-        return _latest([m for m in before if m.entity in fits], {"PERSON"})
+        return _latest([m for m in before if m.entity in fits], {"PERSON", "ORG"})
     if word in ORG_PRONOUNS:
         return _latest(before, {"ORG"})
     if token.pos_ == "NOUN":

@@ -50,3 +50,17 @@ def test_shortened_or_prefixed_name_is_the_person_named_in_full(
     assert_offsets(text, result)
     q = quote_containing(result, fragment)
     assert q.speaker is not None and q.speaker.name == name
+
+
+@pytest.mark.parametrize("name", ["Emerson Hart", "Barclay Stone"])  # names the small model types ORG
+def test_pronoun_finds_a_person_the_model_typed_as_an_organisation(nlp_extractor: Extractor, name: str) -> None:
+    text = (
+        "President Walter Haines announced new tariffs on steel on Monday.\n"
+        f"{name}, an economist at Hartwell Capital, was critical of the plan. "
+        "“These tariffs will hurt farmers first and hardest,” he said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "hurt farmers")
+    assert q.speaker is not None and q.speaker.mention.text == "he"
+    assert q.speaker.name == name
