@@ -64,3 +64,17 @@ def test_pronoun_finds_a_person_the_model_typed_as_an_organisation(nlp_extractor
     q = quote_containing(result, "hurt farmers")
     assert q.speaker is not None and q.speaker.mention.text == "he"
     assert q.speaker.name == name
+
+
+def test_pronoun_follows_the_subject_of_a_reported_main_clause(nlp_extractor: Extractor) -> None:
+    # "X pleaded guilty, prosecutors said": X is who the sentence is about, though the
+    # parse makes "said" its main verb.
+    text = (
+        "Judge Carl Benton opened the hearing on Monday.\n"
+        "Oskar Lindqvist, 47, pleaded guilty to fraud charges, prosecutors said.\n"
+        "“I am sorry for what I did to those families,” he said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "I am sorry")
+    assert q.speaker is not None and q.speaker.name == "Oskar Lindqvist"
