@@ -179,16 +179,18 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
         # main clause, whichever came last; failing both, the latest person named. Never
         # one the article marks as the other gender ("Ms. Ortiz" is not "he").
         # A person the small model typed ORG ("Ada Reyes, an economist at …") counts too.
-        if ctx.people is None:
-            ctx.people = same_person.people(ctx.mentions, text, ROLE_NOUNS)
-        wanted = _PRONOUN_GENDER.get(word)
-        fits = {ent for ent in ctx.people if _gender(ent, ctx, text) in (None, wanted)}
-        focus = [(p, ent) for p, ent in ctx.subjects + ctx.speakers if p < s and ent in fits]
-        if focus:
-            return max(focus)[1]
-        return _latest([m for m in before if m.entity in fits], {"PERSON", "ORG"})
+        return _in_focus(s, _PRONOUN_GENDER.get(word), before, ctx, text)
     if word in ORG_PRONOUNS:
         return _latest(before, {"ORG"})
+    if _is_definite(token) and _is_age(token):
+        # "The 56-year-old said": the person the story is about, as "he" or "she" would be.
+        return _in_focus(s, None, before, ctx, text)
+    if token.pos_ == "NOUN" and _is_definite(token) and token.lemma_.lower() in _DOCUMENTS:
+        # "the statement said": whoever was last reported as saying something in one.
+        for p, entity in reversed(ctx.speakers):
+            if p < s and re.search(rf"\b{token.lemma_.lower()}\b", text[p:p + 200].lower()):
+                return entity
+        return None
     if token.pos_ == "NOUN":
         if _introduces_someone(token):
             # "a senior official", "one user", "analysts", "people familiar with the
@@ -207,6 +209,22 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
         if lemma in ROLE_NOUNS and _is_definite(token):
             return _latest(before, {"PERSON"})
     return None
+
+
+def _in_focus(s: int, wanted: str | None, before: list[EntityMention], ctx: Context, text: str) -> int | None:
+    """The person at the centre of attention at `s`, of gender `wanted` or not said."""
+    if ctx.people is None:
+        ctx.people = same_person.people(ctx.mentions, text, ROLE_NOUNS)
+    fits = {ent for ent in ctx.people if _gender(ent, ctx, text) in (None, wanted)}
+    focus = [(p, ent) for p, ent in ctx.subjects + ctx.speakers if p < s and ent in fits]
+    if focus:
+        return max(focus)[1]
+    return _latest([m for m in before if m.entity in fits], {"PERSON", "ORG"})
+
+
+def _is_age(token: Token) -> bool:
+    """"the 56-year-old": the parse makes "old" the head, "year" its modifier."""
+    return token.lower_ == "old" and any(c.lower_ in ("year", "years") for c in token.children)
 
 
 def relative_antecedent(token: Token | None, start: int) -> tuple[int, int] | None:
@@ -244,6 +262,8 @@ def _gender(entity: int, ctx: Context, text: str) -> str | None:
     return ctx.genders.get(entity)
 
 
+# What a source issues: "the statement said" is its issuer speaking.
+_DOCUMENTS = {"statement", "release", "letter", "email", "memo", "filing", "post", "tweet", "announcement"}
 # Determiners that bring in someone new rather than point back at someone named.
 _INDEFINITE = {"a", "an", "one", "another", "some", "any", "several", "many", "few", "no", "other", "two", "three"}
 

@@ -78,3 +78,27 @@ def test_pronoun_follows_the_subject_of_a_reported_main_clause(nlp_extractor: Ex
     assert_offsets(text, result)
     q = quote_containing(result, "I am sorry")
     assert q.speaker is not None and q.speaker.name == "Oskar Lindqvist"
+
+
+def test_definite_age_description_is_the_person_in_focus(nlp_extractor: Extractor) -> None:
+    text = (
+        "The club appointed Rui Almeida as its new coach on Wednesday.\n"
+        "Almeida had been out of work since March.\n"
+        "“I am proud to be here and ready to work,” the 61-year-old said after the meeting."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "proud to be here")
+    assert q.speaker is not None and q.speaker.name == "Rui Almeida"
+
+
+def test_the_statement_speaks_for_whoever_issued_it(nlp_extractor: Extractor) -> None:
+    text = (
+        "Northwind Logistics said in a statement on Monday that it would appeal the ruling.\n"
+        "“We disagree with the court and we will appeal,” the statement said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "disagree with the court")
+    assert q.speaker is not None and q.speaker.mention.text.lower() == "the statement"
+    assert q.speaker.name == "Northwind Logistics"
