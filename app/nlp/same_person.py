@@ -41,6 +41,19 @@ def _looks_like_a_persons_name(words: list[str]) -> bool:
     return 2 <= len(words) <= 4 and all(w[:1].isupper() and w.replace(".", "").replace("-", "").isalpha() for w in words)
 
 
+def by_surname(surname: str, mentions: list[_Mention], text: str, at: int) -> int | None:
+    """The person whose full name ends in `surname`, for a surname the model left out of
+    its entities ("Swift got …" after a sentence ending in "Sunday."; "Schwartzman"
+    typed PRODUCT): the one named last before `at`, else the first after."""
+    found = [(m.start, m.entity) for m in mentions if m.type in _PERSONISH
+             and len(words := _words(text[m.start:m.end])) > 1 and words[-1] == surname
+             and _looks_like_a_persons_name(words)]
+    earlier = [f for f in found if f[0] < at]
+    if earlier:
+        return max(earlier)[1]
+    return min(found)[1] if found else None
+
+
 def fuller(entity: int, mentions: list[_Mention], text: str, at: int) -> int:
     """The entity of the fuller name the same person goes by, or `entity` itself. When
     several fit, the one named last before `at`, else the first named after it."""

@@ -170,6 +170,9 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
     if token is None:
         return _named_in_capitals(text[s:e], s, ctx, text)
     word = token.lower_
+    if token.pos_ == "PROPN" and token.ent_type_ in ("", "PERSON", "PRODUCT", "WORK_OF_ART") and (
+            person := same_person.by_surname(token.text, ctx.mentions, text, s)) is not None:
+        return person
     if (antecedent := relative_antecedent(token, s)) is not None:
         # "Sen. Ada Marsh, who said …": whom the relative clause hangs on.
         return _resolve(antecedent, token.head.head, ctx, text)

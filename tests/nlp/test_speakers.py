@@ -102,3 +102,19 @@ def test_the_statement_speaks_for_whoever_issued_it(nlp_extractor: Extractor) ->
     q = quote_containing(result, "disagree with the court")
     assert q.speaker is not None and q.speaker.mention.text.lower() == "the statement"
     assert q.speaker.name == "Northwind Logistics"
+
+
+@pytest.mark.parametrize(("text", "fragment", "name"), [
+    # The surname after a capitalised word ending a sentence is missed as an entity.
+    ("Singer Nora Swale will play her old songs at the awards on Sunday.\n"
+     "Manager Alex Brandt bought her old label in June.\n"
+     "Swale said the sale had hurt her deeply.\n"
+     "In a post at the time she described this as the “worst case scenario” for her music.",
+     "worst case scenario", "Nora Swale"),
+])
+def test_surname_outside_the_entities_is_the_person_of_that_surname(
+        nlp_extractor: Extractor, text: str, fragment: str, name: str) -> None:
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, fragment)
+    assert q.speaker is not None and q.speaker.name == name
