@@ -185,8 +185,12 @@ def _main_subjects(parsed: list[tuple[Paragraph, Doc]], located: list[speakers.E
     out = []
     for para, doc in parsed:
         for token in doc:
-            # "X pleaded guilty, prosecutors said": the reported clause's subject counts too.
-            main = token.head.dep_ == "ROOT" or (token.head.dep_ == "ccomp" and token.head.head.dep_ == "ROOT")
+            # "X pleaded guilty, prosecutors said": the reported clause's subject counts too;
+            # so does a fronted clause's ("By the time X learned …, she"), which the main
+            # clause's subject, later in the sentence, still outranks.
+            verb = token.head
+            main = verb.dep_ == "ROOT" or (verb.dep_ == "ccomp" and verb.head.dep_ == "ROOT") or (
+                verb.dep_ == "advcl" and verb.i < verb.head.i)
             if token.dep_ in ("nsubj", "nsubjpass") and main:
                 at = para.start + token.idx
                 if at in by_char:

@@ -118,3 +118,16 @@ def test_surname_outside_the_entities_is_the_person_of_that_surname(
     assert_offsets(text, result)
     q = quote_containing(result, fragment)
     assert q.speaker is not None and q.speaker.name == name
+
+
+def test_pronoun_follows_the_subject_of_a_fronted_clause(nlp_extractor: Extractor) -> None:
+    text = (
+        "Carla Mendez directed the film, and Helen Porter wrote its songs.\n"
+        "Mendez praised the cast on Friday.\n"
+        "When Porter finished the last song, she was in tears: “It was more beautiful than "
+        "anything I had imagined,” she said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "more beautiful")
+    assert q.speaker is not None and q.speaker.name == "Helen Porter"
