@@ -131,3 +131,12 @@ def test_pronoun_follows_the_subject_of_a_fronted_clause(nlp_extractor: Extracto
     assert_offsets(text, result)
     q = quote_containing(result, "more beautiful")
     assert q.speaker is not None and q.speaker.name == "Helen Porter"
+
+
+@pytest.mark.parametrize("title", ["Superintendent", "Commissioner"])
+def test_title_before_a_speakers_name_is_not_part_of_it(nlp_extractor: Extractor, title: str) -> None:
+    text = f"“Our schools need more money and more teachers this year,” {title} Dana Pruitt said on Monday."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "more teachers")
+    assert q.speaker is not None and q.speaker.name == "Dana Pruitt"
