@@ -205,8 +205,9 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
             for p, described, entity in reversed(ctx.descriptions):
                 if p < s and described == lemma:
                     return entity
-        # "the ambassador": the person introduced with that title.
-        for m in reversed(before[-40:]):
+        # "the ambassador": the person introduced with that title. Only a noun for a
+        # person: "Cooke's testimony that concluded …" is no title of Cooke's.
+        for m in reversed(before[-40:] if _names_a_person(lemma) else []):
             if m.type == "PERSON" and re.search(rf"\b{re.escape(lemma)}", text[max(0, m.start - 60):m.end + 40].lower()):
                 return m.entity
         if lemma in ROLE_NOUNS and _is_definite(token):
@@ -223,6 +224,15 @@ def _in_focus(s: int, wanted: str | None, before: list[EntityMention], ctx: Cont
     if focus:
         return max(focus)[1]
     return _latest([m for m in before if m.entity in fits], {"PERSON", "ORG"})
+
+
+# What nouns for people mostly end in: "manager", "investor", "economist", "politician",
+# "attendant", "resident", "chairman", "spokesperson".
+_PERSON_NOUN_END = re.compile(r"(?:er|or|ist|ian|ant|ent|man|woman|person)$")
+
+
+def _names_a_person(lemma: str) -> bool:
+    return lemma in ROLE_NOUNS or bool(_PERSON_NOUN_END.search(lemma))
 
 
 def _is_age(token: Token) -> bool:

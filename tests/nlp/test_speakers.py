@@ -140,3 +140,15 @@ def test_title_before_a_speakers_name_is_not_part_of_it(nlp_extractor: Extractor
     assert_offsets(text, result)
     q = quote_containing(result, "more teachers")
     assert q.speaker is not None and q.speaker.name == "Dana Pruitt"
+
+
+def test_a_noun_for_no_person_is_not_the_title_of_a_person_nearby(nlp_extractor: Extractor) -> None:
+    text = (
+        "Mayor Lena Ortiz met a tenants' group at city hall on Monday.\n"
+        "“We will not leave our homes without a fight,” the group said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "without a fight")
+    assert q.speaker is not None and q.speaker.entity is None
+    assert q.speaker.name == "the group"
