@@ -78,6 +78,10 @@ def name_span(token: Token, offset: int) -> tuple[int, int]:
     for child in token.rights:
         if child.dep_ in ("flat", "compound") and child.i == right.i + 1:
             right = child
+    # "Harper and Buckley": both names.
+    if _coordinated(token):
+        right = max(right, max((c.right_edge for c in token.children if c.dep_ == "conj"), key=lambda t: t.i),
+                    key=lambda t: t.i)
     # "a spokesman for the ministry", "people familiar with the matter": keep the phrase
     # that says whose, or which people.
     for child in token.rights:
@@ -164,6 +168,8 @@ def resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str)
 
 def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str) -> int | None:
     s, e = span
+    if token is not None and _coordinated(token):
+        return None  # "Harper and Buckley found …": two sources are no one entity
     inside = [m for m in ctx.before(e) if m.end > s and m.type in _PRIORITY]
     if inside:
         return min(inside, key=lambda m: (_PRIORITY[m.type], -(m.end - m.start))).entity
@@ -213,6 +219,12 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
         if lemma in ROLE_NOUNS and _is_definite(token):
             return _latest(before, {"PERSON"})
     return None
+
+
+def _coordinated(token: Token) -> bool:
+    """A source joined by "and" to another name ("Harper and Buckley")."""
+    return any(c.dep_ == "cc" and c.lower_ == "and" for c in token.children) and any(
+        c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN") for c in token.children)
 
 
 def _in_focus(s: int, wanted: str | None, before: list[EntityMention], ctx: Context, text: str) -> int | None:

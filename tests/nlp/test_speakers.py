@@ -152,3 +152,15 @@ def test_a_noun_for_no_person_is_not_the_title_of_a_person_nearby(nlp_extractor:
     q = quote_containing(result, "without a fight")
     assert q.speaker is not None and q.speaker.entity is None
     assert q.speaker.name == "the group"
+
+
+def test_two_sources_joined_by_and_are_no_single_entity(nlp_extractor: Extractor) -> None:
+    text = (
+        "Director Tom Harlan and the actress Jessie Buckman met the songwriters in Nashville.\n"
+        "Harlan and Buckman said the song was “exactly what the film needed.”"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "exactly what the film needed")
+    assert q.speaker is not None and q.speaker.entity is None
+    assert q.speaker.name == "Harlan and Buckman"
