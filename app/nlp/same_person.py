@@ -38,7 +38,8 @@ def _words(form: str) -> list[str]:
 
 
 def _looks_like_a_persons_name(words: list[str]) -> bool:
-    return 2 <= len(words) <= 4 and all(w[:1].isupper() and w.replace(".", "").replace("-", "").isalpha() for w in words)
+    return 2 <= len(words) <= 4 and all(
+        w[:1].isupper() and w.replace(".", "").replace("-", "").isalpha() for w in words)
 
 
 def by_surname(surname: str, mentions: list[_Mention], text: str, at: int) -> int | None:
@@ -105,6 +106,7 @@ def people(mentions: list[_Mention], text: str, roles: set[str]) -> set[int]:
         if not (_looks_like_a_persons_name(words) or (len(words) == 1 and words[0] in surnames)):
             continue
         after = _PERSON_AFTER.match(text, m.end, min(len(text), m.end + 80))
-        if words[-1] in surnames or (after and (after.group("words") is None or roles & set(after.group("words").split()))):
+        role = after is not None and (after.group("words") is None or bool(roles & set(after.group("words").split())))
+        if words[-1] in surnames or role:
             out.add(m.entity)
     return out

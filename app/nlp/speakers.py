@@ -214,7 +214,8 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
         # "the ambassador": the person introduced with that title. Only a noun for a
         # person: "Cooke's testimony that concluded …" is no title of Cooke's.
         for m in reversed(before[-40:] if _names_a_person(lemma) else []):
-            if m.type == "PERSON" and re.search(rf"\b{re.escape(lemma)}", text[max(0, m.start - 60):m.end + 40].lower()):
+            near = text[max(0, m.start - 60):m.end + 40].lower()
+            if m.type == "PERSON" and re.search(rf"\b{re.escape(lemma)}", near):
                 return m.entity
         if lemma in ROLE_NOUNS and _is_definite(token):
             return _latest(before, {"PERSON"})

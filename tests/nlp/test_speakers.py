@@ -12,7 +12,8 @@ from tests.nlp.extraction_checks import assert_offsets, quote_containing
 @pytest.mark.parametrize("source", ["a senior official", "one user", "analysts", "people familiar with the matter"])
 def test_unnamed_source_is_not_given_the_nearest_name(nlp_extractor: Extractor, source: str) -> None:
     text = (
-        "President Walter Haines, who met officials, analysts, people of the union and users of its website, left Oslo on Tuesday.\n"
+        "President Walter Haines, who met officials, analysts, people of the union and users of its website, "
+        "left Oslo on Tuesday.\n"
         f"“The plan to raise the retirement age will be dropped this year,” {source} said."
     )
     result = nlp_extractor.extract(text)
