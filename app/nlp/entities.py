@@ -47,11 +47,17 @@ def add_surnames(text: str, mentions: list[Mention]) -> list[Mention]:
             s, e = found.span()
             if any(a < e and s < b for a, b in taken):
                 continue
-            before = re.search(r"([A-Z][\w.]*)\s+$", text[max(0, s - 30):s])
-            if before and before.group(1).rstrip(".").casefold() not in TITLES:
+            # Not across a line or a full stop: "… on Sunday.\n\nSwift got" is the surname.
+            before = re.search(r"([A-Z][\w.]*)[ \t]+$", text[max(0, s - 30):s])
+            if before and not _ends_sentence(before.group(1)) and before.group(1).rstrip(".").casefold() not in TITLES:
                 continue
             added.append(Mention(surname, s, e, "PERSON"))
     return mentions + added
+
+
+def _ends_sentence(word: str) -> bool:
+    """"Sunday." ends a sentence; an initial ("W.") or a title ("Sen.") does not."""
+    return word.endswith(".") and len(word.rstrip(".")) > 1 and word.rstrip(".").casefold() not in TITLES
 
 
 def group(mentions: list[Mention], title_end: int) -> list[Group]:

@@ -214,7 +214,8 @@ def _outermost(atts: list[Attribution]) -> list[Attribution]:
 
 def _main_subjects(parsed: list[tuple[Paragraph, Doc]], located: list[speakers.EntityMention]) -> list[tuple[int, int]]:
     """(position, entity) of entities outside quotations that are the subject of a
-    sentence's main verb: who the narration is about, for "he" and "she"."""
+    sentence's main verb or of the clause it reports: who the narration is about, for
+    "he" and "she"."""
     by_char: dict[int, int] = {}
     for m in located:
         if not m.in_quote:
@@ -223,7 +224,13 @@ def _main_subjects(parsed: list[tuple[Paragraph, Doc]], located: list[speakers.E
     out = []
     for para, doc in parsed:
         for token in doc:
-            if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT":
+            # "X pleaded guilty, prosecutors said": the reported clause's subject counts too;
+            # so does a fronted clause's ("By the time X learned …, she"), which the main
+            # clause's subject, later in the sentence, still outranks.
+            verb = token.head
+            main = verb.dep_ == "ROOT" or (verb.dep_ == "ccomp" and verb.head.dep_ == "ROOT") or (
+                verb.dep_ == "advcl" and verb.i < verb.head.i)
+            if token.dep_ in ("nsubj", "nsubjpass") and main:
                 at = para.start + token.idx
                 if at in by_char:
                     out.append((at, by_char[at]))

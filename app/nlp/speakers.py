@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from app.nlp import gender, same_person
+
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _NAME_LEFT = {"compound", "flat", "det", "amod", "poss", "nmod", "nummod"}
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
@@ -50,6 +52,7 @@ class Context:
     speakers: list[tuple[int, int]] = field(default_factory=list)
     descriptions: list[tuple[int, str, int]] = field(default_factory=list)
     genders: dict[int, str] | None = None  # filled on first need by _gender
+    people: set[int] | None = None  # the entities that are people, filled on first need
     _starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -75,9 +78,17 @@ def name_span(token: Token, offset: int) -> tuple[int, int]:
     for child in token.rights:
         if child.dep_ in ("flat", "compound") and child.i == right.i + 1:
             right = child
-    # "a spokesman for the ministry": keep the prepositional phrase that says whose.
+    # "Harper and Buckley": both names.
+    if _coordinated(token):
+        right = max(right, max((c.right_edge for c in token.children if c.dep_ == "conj"), key=lambda t: t.i),
+                    key=lambda t: t.i)
+    # "a spokesman for the ministry", "people familiar with the matter": keep the phrase
+    # that says whose, or which people.
     for child in token.rights:
-        if child.dep_ == "prep" and child.lower_ in ("for", "of", "at") and child.i == right.i + 1:
+        if child.i == right.i + 1 and (
+            (child.dep_ == "prep" and child.lower_ in ("for", "of", "at"))
+            or (child.dep_ == "amod" and any(c.dep_ == "prep" for c in child.children))
+        ):
             right = child.right_edge
             break
     while left.i < right.i and (left.is_punct or left.is_space):
@@ -148,6 +159,7 @@ def resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str)
     """The entity the source's words refer to, or None; remembered as the latest speaker."""
     entity = _resolve(span, token, ctx, text)
     if entity is not None:
+        entity = same_person.fuller(entity, ctx.mentions, text, span[0])
         ctx.speakers.append((span[0], entity))
         if token is not None and token.pos_ == "NOUN":
             ctx.descriptions.append((span[0], token.lemma_.lower(), entity))
@@ -156,12 +168,17 @@ def resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str)
 
 def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str) -> int | None:
     s, e = span
+    if token is not None and _coordinated(token):
+        return None  # "Harper and Buckley found …": two sources are no one entity
     inside = [m for m in ctx.before(e) if m.end > s and m.type in _PRIORITY]
     if inside:
         return min(inside, key=lambda m: (_PRIORITY[m.type], -(m.end - m.start))).entity
     if token is None:
         return _named_in_capitals(text[s:e], s, ctx, text)
     word = token.lower_
+    if token.pos_ == "PROPN" and token.ent_type_ in ("", "PERSON", "PRODUCT", "WORK_OF_ART") and (
+            person := same_person.by_surname(token.text, ctx.mentions, text, s)) is not None:
+        return person
     if (antecedent := relative_antecedent(token, s)) is not None:
         # "Sen. Ada Marsh, who said …": whom the relative clause hangs on.
         return _resolve(antecedent, token.head.head, ctx, text)
@@ -170,29 +187,70 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
         # The centre of attention: the latest person who spoke or was the subject of a
         # main clause, whichever came last; failing both, the latest person named. Never
         # one the article marks as the other gender ("Ms. Ortiz" is not "he").
-        types = {m.entity: m.type for m in ctx.mentions}
-        wanted = _PRONOUN_GENDER.get(word)
-        fits = {ent for ent in types if types[ent] == "PERSON" and _gender(ent, ctx, text) in (None, wanted)}
-        focus = [(p, ent) for p, ent in ctx.subjects + ctx.speakers if p < s and ent in fits]
-        if focus:
-            return max(focus)[1]
-        return _latest([m for m in before if m.entity in fits], {"PERSON"})
+        # A person the small model typed ORG ("Ada Reyes, an economist at …") counts too.
+        return _in_focus(s, _PRONOUN_GENDER.get(word), before, ctx, text)
     if word in ORG_PRONOUNS:
         return _latest(before, {"ORG"})
+    if _is_definite(token) and _is_age(token):
+        # "The 56-year-old said": the person the story is about, as "he" or "she" would be.
+        return _in_focus(s, None, before, ctx, text)
+    if token.pos_ == "NOUN" and _is_definite(token) and token.lemma_.lower() in _DOCUMENTS:
+        # "the statement said": whoever was last reported as saying something in one.
+        for p, entity in reversed(ctx.speakers):
+            if p < s and re.search(rf"\b{token.lemma_.lower()}\b", text[p:p + 200].lower()):
+                return entity
+        return None
     if token.pos_ == "NOUN":
+        if _introduces_someone(token):
+            # "a senior official", "one user", "analysts", "people familiar with the
+            # matter": a source the article does not name, not the nearest name.
+            return None
         lemma = token.lemma_.lower()
         # "the spokesman" after "a spokesman for the European Union" said something: the same source.
         if _is_definite(token):
             for p, described, entity in reversed(ctx.descriptions):
                 if p < s and described == lemma:
                     return entity
-        # "the ambassador": the person introduced with that title.
-        for m in reversed(before[-40:]):
-            if m.type == "PERSON" and lemma in text[max(0, m.start - 60):m.end + 40].lower():
+        # "the ambassador": the person introduced with that title. Only a noun for a
+        # person: "Cooke's testimony that concluded …" is no title of Cooke's.
+        for m in reversed(before[-40:] if _names_a_person(lemma) else []):
+            near = text[max(0, m.start - 60):m.end + 40].lower()
+            if m.type == "PERSON" and re.search(rf"\b{re.escape(lemma)}", near):
                 return m.entity
         if lemma in ROLE_NOUNS and _is_definite(token):
             return _latest(before, {"PERSON"})
     return None
+
+
+def _coordinated(token: Token) -> bool:
+    """A source joined by "and" to another name ("Harper and Buckley")."""
+    return any(c.dep_ == "cc" and c.lower_ == "and" for c in token.children) and any(
+        c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN") for c in token.children)
+
+
+def _in_focus(s: int, wanted: str | None, before: list[EntityMention], ctx: Context, text: str) -> int | None:
+    """The person at the centre of attention at `s`, of gender `wanted` or not said."""
+    if ctx.people is None:
+        ctx.people = same_person.people(ctx.mentions, text, ROLE_NOUNS)
+    fits = {ent for ent in ctx.people if _gender(ent, ctx, text) in (None, wanted)}
+    focus = [(p, ent) for p, ent in ctx.subjects + ctx.speakers if p < s and ent in fits]
+    if focus:
+        return max(focus)[1]
+    return _latest([m for m in before if m.entity in fits], {"PERSON", "ORG"})
+
+
+# What nouns for people mostly end in: "manager", "investor", "economist", "politician",
+# "attendant", "resident", "chairman", "spokesperson".
+_PERSON_NOUN_END = re.compile(r"(?:er|or|ist|ian|ant|ent|man|woman|person)$")
+
+
+def _names_a_person(lemma: str) -> bool:
+    return lemma in ROLE_NOUNS or bool(_PERSON_NOUN_END.search(lemma))
+
+
+def _is_age(token: Token) -> bool:
+    """"the 56-year-old": the parse makes "old" the head, "year" its modifier."""
+    return token.lower_ == "old" and any(c.lower_ in ("year", "years") for c in token.children)
 
 
 def relative_antecedent(token: Token | None, start: int) -> tuple[int, int] | None:
@@ -219,26 +277,30 @@ def _named_in_capitals(label: str, s: int, ctx: Context, text: str) -> int | Non
     return people[0].entity if people else None
 
 
-# Words right before a name that say whether the article writes of a man or a woman.
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
-_GENDERED_BEFORE = re.compile(
-    r"\b(?:(?P<m>Mr|Messrs|congressman|spokesman|chairman|businessman|actor|husband|father|son|brother|king|"
-    r"Sir|Lord|Prince)|(?P<f>Mrs|Ms|Miss|Mme|congresswoman|spokeswoman|chairwoman|businesswoman|actress|wife|"
-    r"mother|daughter|sister|widow|queen|Queen|Lady|Dame|Princess))\.?[\s,]+$"
-)
 
 
 def _gender(entity: int, ctx: Context, text: str) -> str | None:
-    """"m" or "f" when the article puts an honorific or a gendered noun before the
-    person's name, and never both; None when it does not say. All people's at once, the
-    first time one is asked for."""
+    """"m", "f" or None (the article does not say); all people's at once, the first time
+    one is asked for."""
     if ctx.genders is None:
-        seen: dict[int, set[str]] = {}
-        for m in ctx.mentions:
-            if m.type == "PERSON" and (found := _GENDERED_BEFORE.search(text, max(0, m.start - 24), m.start)):
-                seen.setdefault(m.entity, set()).add("m" if found.group("m") else "f")
-        ctx.genders = {ent: kinds.pop() for ent, kinds in seen.items() if len(kinds) == 1}
+        ctx.genders = gender.of_people(ctx.mentions, text)
     return ctx.genders.get(entity)
+
+
+# What a source issues: "the statement said" is its issuer speaking.
+_DOCUMENTS = {"statement", "release", "letter", "email", "memo", "filing", "post", "tweet", "announcement"}
+# Determiners that bring in someone new rather than point back at someone named.
+_INDEFINITE = {"a", "an", "one", "another", "some", "any", "several", "many", "few", "no", "other", "two", "three"}
+
+
+def _introduces_someone(token: Token) -> bool:
+    """An indefinite description ("a spokesman", "another user") or a bare plural
+    ("analysts", "court records") names nobody the article has named."""
+    dets = [c for c in token.children if c.dep_ in ("det", "nummod", "poss")]
+    if any(c.lower_ in _INDEFINITE or c.dep_ == "nummod" for c in dets):
+        return True
+    return token.tag_ == "NNS" and not dets
 
 
 def _is_definite(token: Token) -> bool:

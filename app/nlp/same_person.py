@@ -1,0 +1,112 @@
+"""The fullest entity a source's name stands for, when the entities of an article leave
+one person in two: a bare surname the small model typed apart from the full name
+("Claure" ORG beside "Marcelo Claure"), a surname before "Jr." ("Kennedy" and "James P.
+Kennedy Jr."), or a name with a description run into it ("Browns DL Sheldon
+Richardson" beside "Sheldon Richardson"). A speaker is then named as the article names
+the person in full."""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from app.nlp.mentions import is_name
+from app.nlp.places import is_known_place
+
+# Types the small model gives a person's name: a surname typed ORG is common (and GPE,
+# for a surname no place is called).
+_PERSONISH = {"PERSON", "ORG"}
+
+# A word before a surname that describes rather than names: a participle or a rank
+# ("Hosting Cook", "14th-ranked Schwartzman").
+_DESCRIBES = re.compile(r"(?:ing|ed)$|\d", re.IGNORECASE)
+
+
+class _Mention(Protocol):
+    entity: int
+    type: str
+    start: int
+    end: int
+
+
+def _words(form: str) -> list[str]:
+    """A name's words, without a possessive or a suffix ("Jr.") at the end."""
+    words = form.replace("’s", "").replace("'s", "").split()
+    while len(words) > 1 and not is_name(words[-1]):
+        words.pop()
+    return words
+
+
+def _looks_like_a_persons_name(words: list[str]) -> bool:
+    return 2 <= len(words) <= 4 and all(
+        w[:1].isupper() and w.replace(".", "").replace("-", "").isalpha() for w in words)
+
+
+def by_surname(surname: str, mentions: list[_Mention], text: str, at: int) -> int | None:
+    """The person whose full name ends in `surname`, for a surname the model left out of
+    its entities ("Swift got …" after a sentence ending in "Sunday."; "Schwartzman"
+    typed PRODUCT): the one named last before `at`, else the first after."""
+    found = [(m.start, m.entity) for m in mentions if m.type in _PERSONISH
+             and len(words := _words(text[m.start:m.end])) > 1 and words[-1] == surname
+             and _looks_like_a_persons_name(words)]
+    earlier = [f for f in found if f[0] < at]
+    if earlier:
+        return max(earlier)[1]
+    return min(found)[1] if found else None
+
+
+def fuller(entity: int, mentions: list[_Mention], text: str, at: int) -> int:
+    """The entity of the fuller name the same person goes by, or `entity` itself. When
+    several fit, the one named last before `at`, else the first named after it."""
+    forms: dict[int, list[str]] = {}
+    types: dict[int, str] = {}
+    firsts: dict[int, list[int]] = {}
+    for m in mentions:
+        words = _words(text[m.start:m.end])
+        if len(words) > len(forms.get(m.entity, [])):
+            forms[m.entity] = words
+        types[m.entity] = m.type
+        firsts.setdefault(m.entity, []).append(m.start)
+    own = forms.get(entity)
+    if not own or not (types.get(entity) in _PERSONISH or (len(own) == 1 and not is_known_place(own[0]))):
+        return entity  # "Claure" typed GPE is a surname; "Jordan" may be the country
+    candidates = []
+    for other, words in forms.items():
+        if other == entity or types[other] not in _PERSONISH or not _looks_like_a_persons_name(words):
+            continue
+        if types[other] == "ORG" and types[entity] != "PERSON" and len(own) > 1:
+            continue
+        if words[-1] == own[-1] and (len(own) == 1 or all(_DESCRIBES.search(w) for w in own[:-1])):
+            candidates.append(other)  # a bare surname, or one after a participle ("Hosting Cook")
+        elif len(own) > len(words) and own[-len(words):] == words:
+            candidates.append(other)  # the name with words run in front of it
+    if not candidates:
+        return entity
+    earlier = [(max(p for p in firsts[c] if p < at), c) for c in candidates if min(firsts[c]) < at]
+    if earlier:
+        return max(earlier)[1]
+    return min(candidates, key=lambda c: min(firsts[c]))
+
+
+# After a name, what only a person has: an age (", 55,") or a role in apposition
+# (", an economist at …", ", the company's chief executive,").
+_PERSON_AFTER = re.compile(r",\s+(?:\d{1,3}\s*[,)]|(?:a|an|the)\s+(?P<words>(?:[\w’'-]+\s+){0,3}[\w’'-]+))")
+
+
+def people(mentions: list[_Mention], text: str, roles: set[str]) -> set[int]:
+    """The entities that are people: those typed PERSON, and names the small model typed
+    ORG that the article writes as a person's, with an age or a role (one of `roles`)
+    after them, or with the surname of someone typed PERSON."""
+    out = {m.entity for m in mentions if m.type == "PERSON"}
+    surnames = {_words(text[m.start:m.end])[-1] for m in mentions if m.type == "PERSON"}
+    for m in mentions:
+        if m.type != "ORG" or m.entity in out:
+            continue
+        words = _words(text[m.start:m.end])
+        if not (_looks_like_a_persons_name(words) or (len(words) == 1 and words[0] in surnames)):
+            continue
+        after = _PERSON_AFTER.match(text, m.end, min(len(text), m.end + 80))
+        role = after is not None and (after.group("words") is None or bool(roles & set(after.group("words").split())))
+        if words[-1] in surnames or role:
+            out.add(m.entity)
+    return out

@@ -1,0 +1,167 @@
+"""Sources resolved to entities: who a pronoun, a description or a shortened name stands
+for, and sources the article never names staying unnamed."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.nlp.pipeline import Extractor
+from tests.nlp.extraction_checks import assert_offsets, quote_containing
+
+
+@pytest.mark.parametrize("source", ["a senior official", "one user", "analysts", "people familiar with the matter"])
+def test_unnamed_source_is_not_given_the_nearest_name(nlp_extractor: Extractor, source: str) -> None:
+    text = (
+        "President Walter Haines, who met officials, analysts, people of the union and users of its website, "
+        "left Oslo on Tuesday.\n"
+        f"“The plan to raise the retirement age will be dropped this year,” {source} said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "retirement age")
+    assert q.speaker is not None
+    assert q.speaker.entity is None
+    assert q.speaker.name == source
+
+
+def test_pronoun_skips_a_person_the_article_calls_the_other_gender(nlp_extractor: Extractor) -> None:
+    text = (
+        "Dana Whitley said she would run for the council again next year.\n"
+        "Her rival, Pat Moreno, said he was not worried. Moreno spoke to reporters on Monday.\n"
+        "“We will win this seat easily,” she said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "win this seat")
+    assert q.speaker is not None and q.speaker.mention.text == "she"
+    assert q.speaker.name == "Dana Whitley"
+
+
+@pytest.mark.parametrize(("text", "fragment", "name"), [
+    ("Robert T. Hale Jr., the county prosecutor, filed the charges on Monday.\n"
+     "“Nobody is above the law in this county, and nobody ever will be,” Hale said.",
+     "above the law", "Robert T. Hale Jr."),
+    ("Tim Varga opened the conference on Monday.\n"
+     "“The phone is only the beginning,” Hosting Varga said to the crowd.",
+     "only the beginning", "Tim Varga"),
+])
+def test_shortened_or_prefixed_name_is_the_person_named_in_full(
+        nlp_extractor: Extractor, text: str, fragment: str, name: str) -> None:
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, fragment)
+    assert q.speaker is not None and q.speaker.name == name
+
+
+@pytest.mark.parametrize("name", ["Emerson Hart", "Barclay Stone"])  # names the small model types ORG
+def test_pronoun_finds_a_person_the_model_typed_as_an_organisation(nlp_extractor: Extractor, name: str) -> None:
+    text = (
+        "President Walter Haines announced new tariffs on steel on Monday.\n"
+        f"{name}, an economist at Hartwell Capital, was critical of the plan. "
+        "“These tariffs will hurt farmers first and hardest,” he said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "hurt farmers")
+    assert q.speaker is not None and q.speaker.mention.text == "he"
+    assert q.speaker.name == name
+
+
+def test_pronoun_follows_the_subject_of_a_reported_main_clause(nlp_extractor: Extractor) -> None:
+    # "X pleaded guilty, prosecutors said": X is who the sentence is about, though the
+    # parse makes "said" its main verb.
+    text = (
+        "Judge Carl Benton opened the hearing on Monday.\n"
+        "Oskar Lindqvist, 47, pleaded guilty to fraud charges, prosecutors said.\n"
+        "“I am sorry for what I did to those families,” he said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "I am sorry")
+    assert q.speaker is not None and q.speaker.name == "Oskar Lindqvist"
+
+
+def test_definite_age_description_is_the_person_in_focus(nlp_extractor: Extractor) -> None:
+    text = (
+        "The club appointed Rui Almeida as its new coach on Wednesday.\n"
+        "Almeida had been out of work since March.\n"
+        "“I am proud to be here and ready to work,” the 61-year-old said after the meeting."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "proud to be here")
+    assert q.speaker is not None and q.speaker.name == "Rui Almeida"
+
+
+def test_the_statement_speaks_for_whoever_issued_it(nlp_extractor: Extractor) -> None:
+    text = (
+        "Northwind Logistics said in a statement on Monday that it would appeal the ruling.\n"
+        "“We disagree with the court and we will appeal,” the statement said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "disagree with the court")
+    assert q.speaker is not None and q.speaker.mention.text.lower() == "the statement"
+    assert q.speaker.name == "Northwind Logistics"
+
+
+@pytest.mark.parametrize(("text", "fragment", "name"), [
+    # The surname after a capitalised word ending a sentence is missed as an entity.
+    ("Singer Nora Swale will play her old songs at the awards on Sunday.\n"
+     "Manager Alex Brandt bought her old label in June.\n"
+     "Swale said the sale had hurt her deeply.\n"
+     "In a post at the time she described this as the “worst case scenario” for her music.",
+     "worst case scenario", "Nora Swale"),
+])
+def test_surname_outside_the_entities_is_the_person_of_that_surname(
+        nlp_extractor: Extractor, text: str, fragment: str, name: str) -> None:
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, fragment)
+    assert q.speaker is not None and q.speaker.name == name
+
+
+def test_pronoun_follows_the_subject_of_a_fronted_clause(nlp_extractor: Extractor) -> None:
+    text = (
+        "Carla Mendez directed the film, and Helen Porter wrote its songs.\n"
+        "Mendez praised the cast on Friday.\n"
+        "When Porter finished the last song, she was in tears: “It was more beautiful than "
+        "anything I had imagined,” she said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "more beautiful")
+    assert q.speaker is not None and q.speaker.name == "Helen Porter"
+
+
+@pytest.mark.parametrize("title", ["Superintendent", "Commissioner"])
+def test_title_before_a_speakers_name_is_not_part_of_it(nlp_extractor: Extractor, title: str) -> None:
+    text = f"“Our schools need more money and more teachers this year,” {title} Dana Pruitt said on Monday."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "more teachers")
+    assert q.speaker is not None and q.speaker.name == "Dana Pruitt"
+
+
+def test_a_noun_for_no_person_is_not_the_title_of_a_person_nearby(nlp_extractor: Extractor) -> None:
+    text = (
+        "Mayor Lena Ortiz met a tenants' group at city hall on Monday.\n"
+        "“We will not leave our homes without a fight,” the group said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "without a fight")
+    assert q.speaker is not None and q.speaker.entity is None
+    assert q.speaker.name == "the group"
+
+
+def test_two_sources_joined_by_and_are_no_single_entity(nlp_extractor: Extractor) -> None:
+    text = (
+        "Director Tom Harlan and the actress Jessie Buckman met the songwriters in Nashville.\n"
+        "Harlan and Buckman said the song was “exactly what the film needed.”"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "exactly what the film needed")
+    assert q.speaker is not None and q.speaker.entity is None
+    assert q.speaker.name == "Harlan and Buckman"
