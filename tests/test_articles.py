@@ -182,3 +182,18 @@ def test_article_entities_and_quotes_endpoints_match_detail(client: TestClient) 
     for e in entities:
         assert 0 <= e["salience"] <= 1
         assert e["mention_count"] == len(e["mentions"])
+
+
+def test_a_bare_surname_joins_the_one_person_of_that_surname_across_articles(client: TestClient) -> None:
+    client.post("/articles", json={"text": "Maria Okafor opened the harbour wall in Lagos.\n"})
+    client.post("/articles", json={"text": "The wall will last a century, Mr. Okafor told reporters in Lagos.\n"})
+    okafor = [e for e in client.get("/entities", params={"type": "PERSON", "limit": 100}).json()["items"]]
+    assert [(e["name"], e["article_count"]) for e in okafor] == [("Maria Okafor", 2)]
+
+
+def test_a_place_written_short_joins_its_standard_name_across_articles(client: TestClient) -> None:
+    client.post("/articles", json={"text": "Officials from the United States met ministers in Ottawa on Monday.\n"})
+    client.post("/articles", json={"text": "The U.S. team arrived in Ottawa on Tuesday.\n"})
+    places = {e["name"]: e for e in client.get("/entities", params={"type": "GPE", "limit": 100}).json()["items"]}
+    assert places["United States"]["article_count"] == 2
+    assert "U.S." not in places

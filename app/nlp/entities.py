@@ -128,8 +128,11 @@ def _with_one_word_before(words: tuple[str, ...], by_key: dict[tuple[str, str], 
 
 def canonical_name(g: Group) -> str:
     if g.label == "GPE":
+        # The standard name when the article writes it ("the U.S. … the United States");
+        # else the article's own form ("U.S.", "N.Y."): a name it never uses is no
+        # name of its text. The corpus joins both forms by the standard name.
         for m in g.mentions:
-            if name := country_name(m.text) or state_name(m.text):
+            if (name := country_name(m.text) or state_name(m.text)) and key(name) in {key(x.form) for x in g.mentions}:
                 return name
     # The fullest form: most words, then the most frequent; but not a word put before the
     # name the article usually writes ("Crooked Hillary Clinton" once, "Hillary Clinton"

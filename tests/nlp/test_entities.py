@@ -33,6 +33,13 @@ def test_country_aliases_are_one_entity(nlp_extractor: Extractor) -> None:
     assert any("United States" in f for f in forms)
 
 
+def test_a_country_the_article_writes_short_keeps_the_article_s_name(nlp_extractor: Extractor) -> None:
+    text = "U.S. officials arrived in Paris on Monday, and the U.S. delegation is large."
+    result = nlp_extractor.extract(text)
+    us = [e for e in result.entities if e.type == "GPE" and e.name != "Paris"]
+    assert [e.name for e in us] == ["U.S."]
+
+
 def test_surname_joins_the_full_name(nlp_extractor: Extractor) -> None:
     text = (
         "Prime Minister Keir Starmer spoke in London on Monday.\n"
