@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from app.nlp.mentions import KEPT_LABELS, TITLES, Mention, from_span, key, split_compounds
+from app.nlp import context_types
+from app.nlp.mentions import KEPT_LABELS, NAME_SUFFIXES, TITLES, Mention, from_span, key, split_compounds, surname
 from app.nlp.places import country_name, is_capital, is_known_place, state_name
 from app.nlp.text import Paragraph, Quotes
 from app.nlp.types import ExtractedEntity, Span
@@ -41,16 +42,16 @@ def add_surnames(text: str, mentions: list[Mention]) -> list[Mention]:
             if not any(a < e and s < b for a, b in taken):
                 added.append(Mention(full, s, e, "PERSON"))
     taken = sorted(taken + [(m.start, m.end) for m in added])
-    surnames = {m.text.split()[-1] for m in fulls if m.text.split()[-1][:1].isupper()}
-    for surname in surnames:
-        for found in re.finditer(rf"\b{re.escape(surname)}\b", text):
+    surnames = {surname(m.text) for m in fulls if surname(m.text)[:1].isupper()}
+    for last in surnames:
+        for found in re.finditer(rf"\b{re.escape(last)}\b", text):
             s, e = found.span()
             if any(a < e and s < b for a, b in taken):
                 continue
             before = re.search(r"([A-Z][\w.]*)\s+$", text[max(0, s - 30):s])
             if before and before.group(1).rstrip(".").casefold() not in TITLES:
                 continue
-            added.append(Mention(surname, s, e, "PERSON"))
+            added.append(Mention(last, s, e, "PERSON"))
     return mentions + added
 
 
@@ -83,7 +84,7 @@ def group(mentions: list[Mention], title_end: int) -> list[Group]:
             if g is None:
                 g = Group("PERSON")
                 groups.append(g)
-                persons.append((words, g))
+                persons.append((_without_suffix(words), g))
             by_key[("PERSON", " ".join(words))] = g
             g.mentions.append(m)
     for m in mentions:
@@ -116,6 +117,13 @@ def group(mentions: list[Mention], title_end: int) -> list[Group]:
         g.mentions.sort(key=lambda m: m.start)
         g.name = canonical_name(g)
     return _merge_acronyms(_merge_same_name(groups))
+
+
+def _without_suffix(words: tuple[str, ...]) -> tuple[str, ...]:
+    """("james", "p", "kennedy", "jr") -> ("james", "p", "kennedy"): a bare "Kennedy" is him."""
+    while len(words) > 1 and words[-1] in NAME_SUFFIXES:
+        words = words[:-1]
+    return words
 
 
 def _with_one_word_before(words: tuple[str, ...], by_key: dict[tuple[str, str], Group]) -> Group | None:
@@ -228,7 +236,7 @@ def extract(text: str, parsed: list[tuple[Paragraph, Doc]], quotes: Quotes,
         for ent in doc.ents:
             if ent.label_ in KEPT_LABELS and (m := from_span(text, ent, para.start)):
                 mentions.append(m)
-    mentions = [m for m in add_surnames(text, split_compounds(text, mentions)) if m.start < body_end]
+    mentions = [m for m in add_surnames(text, context_types.retype(text, split_compounds(text, mentions))) if m.start < body_end]
     for m in mentions:
         m.in_quote = quotes.containing(m.start, m.end) is not None
     groups = group(mentions, title_end)

@@ -45,7 +45,7 @@ _NAME_PARTICLES = {"de", "da", "di", "du", "del", "della", "der", "den", "van", 
                    "le", "la", "dos", "das", "ter", "ben", "abu"}
 # "pro-Russian", "anti-Muslim", "un-American" name a stance, not a group.
 _STANCE_PREFIX = re.compile(r"^(?:pro|anti|non|post|pre|un|ultra|neo|mid|ex|self)-\S+$")
-_NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 # A dot that ends one of these belongs to the word: "Jr.", "Inc.", "Va.".
 _ABBREVIATIONS = {"Jr", "Sr", "Inc", "Co", "Corp", "Ltd", "St", "Bros"}
 TITLES = {
@@ -192,7 +192,7 @@ def is_name(surface: str) -> bool:
         return False
     if _CONTRACTION.match(surface) or _STANCE_PREFIX.match(surface):
         return False
-    return surface.rstrip(".").casefold() not in _NAME_SUFFIXES
+    return surface.rstrip(".").casefold() not in NAME_SUFFIXES
 
 
 def retype(surface: str, label: str) -> str:
@@ -210,7 +210,7 @@ def retype(surface: str, label: str) -> str:
         # The small model's NORP for names that are no people's name: places and bodies.
         first = surface.split()[0].casefold()
         return "LOC" if first in _REGION_WORDS else "ORG"
-    if label in ("PERSON", "GPE", "NORP") and _is_org_name(surface):
+    if label in ("PERSON", "GPE", "NORP") and is_org_name(surface):
         return "ORG"
     return label
 
@@ -221,9 +221,17 @@ def _is_acronym(surface: str) -> bool:
     return 2 <= len(letters) <= 3 and letters.isalpha() and letters.isupper()
 
 
-def _is_org_name(surface: str) -> bool:
+def is_org_name(surface: str) -> bool:
     words = surface.split()
     return len(words) > 1 and words[-1][:1].isupper() and words[-1].rstrip(".").casefold() in _ORG_HEADS
+
+
+def surname(name: str) -> str:
+    """The last word of a person's name that is no suffix: "Carlineo" of "Patrick W. Carlineo Jr."."""
+    words = name.split()
+    while len(words) > 1 and words[-1].rstrip(".,").casefold() in NAME_SUFFIXES:
+        words.pop()
+    return words[-1].rstrip(",")
 
 
 def key(text: str) -> str:
@@ -239,7 +247,7 @@ def split_compounds(text: str, mentions: list[Mention]) -> list[Mention]:
     and the White House when the White House is named on its own. "Armenia-Azerbaijan"
     (talks, ties) is both countries."""
     known = {key(m.text): m.label for m in mentions}
-    surnames = {key(m.text.split()[-1]) for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
+    surnames = {key(surname(m.text)) for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
     out: list[Mention] = []
     for m in mentions:
         out.extend(_split_possessive(text, m, known, surnames) or _split_person_and_body(text, m, known, surnames)
