@@ -13,7 +13,7 @@ import re
 from collections import Counter, defaultdict
 
 from app.nlp.mentions import Mention, is_org_name, key
-from app.nlp.places import country_name, is_place_name, state_name
+from app.nlp.places import country_name, is_place_name, region_name
 
 # Labels one name can wrongly flip between; NORP, events and works keep theirs.
 _NAME_TYPES = ("ORG", "PERSON", "GPE", "LOC", "FAC")
@@ -59,11 +59,11 @@ def _placed(text: str, m: Mention) -> bool:
         return True
     after = _PLACE_AFTER.match(text[m.end:m.end + 40])
     return after is not None and any(
-        is_place_name(name) or state_name(name) or country_name(name) for name in (after.group(1), after.group(1).split()[0]))
+        is_place_name(name) or region_name(name) or country_name(name) for name in (after.group(1), after.group(1).split()[0]))
 
 
 def _is_place(m: Mention) -> bool:
-    return any(is_place_name(form) or country_name(form) or state_name(form)
+    return any(is_place_name(form) or country_name(form) or region_name(form)
                for form in {m.form, m.text, m.form.title()})
 
 

@@ -141,6 +141,16 @@ def state_name(text: str) -> str | None:
     return _state_abbreviations().get(text.strip())
 
 
+@cache
+def _provinces() -> dict[str, str]:
+    return {p.code.removeprefix("CA-"): p.name for p in pycountry.subdivisions.get(country_code="CA") or ()}
+
+
+def region_name(code: str) -> str | None:
+    """The US state or Canadian province a postal code or AP abbreviation stands for."""
+    return state_name(code) or _provinces().get(code.strip())
+
+
 def is_state_abbreviation(word: str) -> bool:
     return word in _state_abbreviations()
 

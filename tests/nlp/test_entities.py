@@ -122,3 +122,17 @@ def test_demonyms_derived_from_country_names_are_norp(nlp_extractor: Extractor) 
         if e.name in ("Rwandan", "Pakistani"):
             assert e.type == "NORP", e
     assert not [e for e in result.entities if e.name in ("Rwandan", "Pakistani") and e.type != "NORP"]
+
+
+def test_a_tour_listing_gives_towns_states_and_venues(nlp_extractor: Extractor) -> None:
+    text = (
+        "The Lantern Kings announced a summer tour.\n"
+        "June 3 – Millbrook Falls, OH @ Corvale Savings Amphitheatre\n"
+        "June 5 – Quarry Bend, ON @ Westline Music Hall (Formerly Ridge Hall)\n"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    found = {(e.name, e.type) for e in result.entities}
+    assert {("Millbrook Falls", "GPE"), ("OH", "GPE"), ("Quarry Bend", "GPE"), ("ON", "GPE"),
+            ("Corvale Savings Amphitheatre", "FAC"), ("Westline Music Hall", "FAC")} <= found, found
+
