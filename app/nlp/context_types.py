@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from app.nlp.mentions import Mention, is_org_name, key
+from app.nlp.mentions import TITLES, Mention, is_org_name, key, surname
 from app.nlp.places import country_name, is_place_name, region_name
 
 # Labels one name can wrongly flip between; NORP, events and works keep theirs.
@@ -22,6 +22,9 @@ _TIE_ORDER = {"ORG": 0, "PERSON": 1, "LOC": 2, "FAC": 3, "GPE": 4}
 # "SpaceX", "WeWork", "YouTube": a capital inside a word; people's names have one only
 # after a prefix ("McDonald", "DeVos", "O'Brien", "LaGuardia", "MacKenzie").
 _INNER_CAPITAL = re.compile(r"^(?!Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|O['’]|D['’])[A-Z]?[a-z]+[A-Z]")
+
+_WHO_AFTER = re.compile(r",?\s+who\s")
+_WORD_BEFORE = re.compile(r"(\w+)\.?\s+$")
 
 # Words that put a place after them ("in Mahala", "village of Mahala"), and a place
 # written with its region after it ("Addison, N.Y.", "Lockerbie, Scotland"): a small
@@ -35,6 +38,9 @@ def retype(text: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         if m.label in ("PERSON", "GPE") and _INNER_CAPITAL.match(m.text) and " " not in m.text:
             m.label = "ORG"
+        elif m.label in ("ORG", "GPE", "FAC") and _WHO_AFTER.match(text, m.end):
+            m.label = "PERSON"  # "Figgins, who represents Thomas"
+    _without_orphans(text, mentions)
     people = _people(mentions)
     # A name the article once writes as a place ("the village of Mahala") is one throughout.
     placed = {key(m.text) for m in mentions if m.label == "GPE" and (_is_place(m) or _placed(text, m))}
@@ -52,6 +58,27 @@ def retype(text: str, mentions: list[Mention]) -> list[Mention]:
             # "Marcelo Claure" ORG where "Claure" is a person of the article.
             m.label = "PERSON"
     return mentions
+
+
+def _without_orphans(text: str, mentions: list[Mention]) -> None:
+    """A one-word PERSON that is no part of a full name of the article, and that no title
+    or "who" marks as a person, is a place if a list of places knows it, else a body:
+    news names a person in full first, so a lone "Twitter", "Universal" or "Spurs" the
+    model calls a person is not one."""
+    in_names = {key(word) for m in mentions if m.label == "PERSON" for word in m.text.split()[:-1] or ()}
+    # The surname of a full name, whatever the model typed it as ("Ines Varrow" ORG).
+    in_names |= {key(surname(m.text)) for m in mentions if m.label in _NAME_TYPES and " " in m.text.strip()
+                 and not is_org_name(m.text) and not is_place_name(m.text)}
+    marked = {key(m.text) for m in mentions if m.label == "PERSON" and (_titled(text, m) or _WHO_AFTER.match(text, m.end))}
+    for m in mentions:
+        k = key(m.text)
+        if m.label == "PERSON" and " " not in m.text.strip() and k not in in_names and k not in marked:
+            m.label = "GPE" if _is_place(m) else "ORG"
+
+
+def _titled(text: str, m: Mention) -> bool:
+    before = _WORD_BEFORE.search(text[max(0, m.start - 20):m.start])
+    return before is not None and before.group(1).casefold() in TITLES
 
 
 def _placed(text: str, m: Mention) -> bool:

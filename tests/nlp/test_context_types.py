@@ -54,7 +54,7 @@ def test_a_full_name_typed_person_and_body_equally_is_the_person() -> None:
 
 
 def test_a_name_with_a_capital_inside_is_a_body() -> None:
-    text = "RocketLane launched, and McAllister and DeVore watched."
+    text = "RocketLane launched, and Mr. McAllister and Ms. DeVore watched."
     out = retype(text, _all(text, "RocketLane", "PERSON") + _all(text, "McAllister", "PERSON")
                  + _all(text, "DeVore", "PERSON"))
     assert _labels(out) == [("RocketLane", "ORG"), ("McAllister", "PERSON"), ("DeVore", "PERSON")]
@@ -66,3 +66,15 @@ def test_a_bare_surname_joins_a_full_name_with_a_suffix() -> None:
     mentions[-1].text, mentions[-1].end = "Serrick", mentions[-1].start + 7
     groups = group(mentions, 0)
     assert [(g.name, len(g.mentions)) for g in groups] == [("Aldo P. Serrick Jr.", 2)]
+
+
+def test_a_lone_one_word_person_is_a_body_or_a_place() -> None:
+    text = "Fans cheered Zembrolix on Monday. Later Glasgow and Zembrolix replied, and Zembrolix grew."
+    out = retype(text, _all(text, "Zembrolix", "PERSON") + _all(text, "Glasgow", "PERSON"))
+    assert sorted(set(_labels(out))) == [("Glasgow", "GPE"), ("Zembrolix", "ORG")]
+
+
+def test_a_lone_surname_after_a_title_or_before_who_stays_a_person() -> None:
+    text = "Mr. Brannoch spoke first. Later Tessaly, who leads the union, spoke."
+    out = retype(text, _all(text, "Brannoch", "PERSON") + _all(text, "Tessaly", "ORG"))
+    assert _labels(out) == [("Brannoch", "PERSON"), ("Tessaly", "PERSON")]
