@@ -38,9 +38,9 @@ def retype(text: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         if m.label in ("PERSON", "GPE") and _INNER_CAPITAL.match(m.text) and " " not in m.text:
             m.label = "ORG"
-        elif m.label in ("ORG", "GPE", "FAC") and _WHO_AFTER.match(text, m.end):
-            m.label = "PERSON"  # "Figgins, who represents Thomas"
-    _without_orphans(text, mentions)
+    # "Figgins, who represents Thomas", "Mr. Figgins": whatever else the model says.
+    marked = {key(m.text) for m in mentions if m.label in _NAME_TYPES and _marked_person(text, m)}
+    _without_orphans(text, mentions, marked)
     people = _people(mentions)
     # A name the article once writes as a place ("the village of Mahala") is one throughout.
     placed = {key(m.text) for m in mentions if m.label == "GPE" and (_is_place(m) or _placed(text, m))}
@@ -50,6 +50,9 @@ def retype(text: str, mentions: list[Mention]) -> list[Mention]:
             # article's people is that person; anything else is a body.
             m.label = "PERSON" if key(m.text) in people else "ORG"
     _vote(mentions)
+    for m in mentions:
+        if key(m.text) in marked and m.label in _NAME_TYPES:
+            m.label = "PERSON"
     people = _people(mentions)
     for m in mentions:
         words = m.text.split()
@@ -60,7 +63,11 @@ def retype(text: str, mentions: list[Mention]) -> list[Mention]:
     return mentions
 
 
-def _without_orphans(text: str, mentions: list[Mention]) -> None:
+def _marked_person(text: str, m: Mention) -> bool:
+    return bool(_WHO_AFTER.match(text, m.end)) or (m.label == "PERSON" and _titled(text, m))
+
+
+def _without_orphans(text: str, mentions: list[Mention], marked: set[str]) -> None:
     """A one-word PERSON that is no part of a full name of the article, and that no title
     or "who" marks as a person, is a place if a list of places knows it, else a body:
     news names a person in full first, so a lone "Twitter", "Universal" or "Spurs" the
@@ -69,7 +76,6 @@ def _without_orphans(text: str, mentions: list[Mention]) -> None:
     # The surname of a full name, whatever the model typed it as ("Ines Varrow" ORG).
     in_names |= {key(surname(m.text)) for m in mentions if m.label in _NAME_TYPES and " " in m.text.strip()
                  and not is_org_name(m.text) and not is_place_name(m.text)}
-    marked = {key(m.text) for m in mentions if m.label == "PERSON" and (_titled(text, m) or _WHO_AFTER.match(text, m.end))}
     for m in mentions:
         k = key(m.text)
         if m.label == "PERSON" and " " not in m.text.strip() and k not in in_names and k not in marked:

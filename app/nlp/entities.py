@@ -116,7 +116,7 @@ def group(mentions: list[Mention], title_end: int) -> list[Group]:
     for g in groups:
         g.mentions.sort(key=lambda m: m.start)
         g.name = canonical_name(g)
-    return _merge_acronyms(_merge_same_name(groups))
+    return _merge_short_forms(_merge_acronyms(_merge_same_name(groups)))
 
 
 def _without_suffix(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -185,11 +185,20 @@ def _merge_acronyms(groups: list[Group]) -> list[Group]:
     return out
 
 
+# "Justice Department" is the "Department of Justice".
+_DEPARTMENT = re.compile(r"^(\w+) (department|ministry)$")
+
+
+def _body_key(name: str) -> str:
+    k = key(name)
+    return _DEPARTMENT.sub(r"\2 of \1", k)
+
+
 def _merge_same_name(groups: list[Group]) -> list[Group]:
     merged: dict[tuple[str, str], Group] = {}
     out: list[Group] = []
     for g in groups:
-        name_key = (g.label, key(g.name))
+        name_key = (g.label, _body_key(g.name))
         if name_key in merged:
             merged[name_key].mentions.extend(g.mentions)
             merged[name_key].mentions.sort(key=lambda m: m.start)
@@ -242,3 +251,46 @@ def extract(text: str, parsed: list[tuple[Paragraph, Doc]], quotes: Quotes,
         m.in_quote = quotes.containing(m.start, m.end) is not None
     groups = group(mentions, title_end)
     return to_extracted(groups, len(text), title_end)
+
+
+# Words after a company's name that say what kind of body it is, not which.
+_CORPORATE = {"inc", "corp", "corporation", "co", "company", "ltd", "llc", "plc", "group", "holdings", "ag", "sa"}
+_WEB_SUFFIX = re.compile(r"\.(?:com|org|net|co\.uk)$", re.IGNORECASE)
+
+
+def _core(name: str) -> list[str]:
+    """A body's name without its corporate suffixes: "SoftBank Group Corp" -> ["SoftBank"],
+    "Edmunds.com" -> ["Edmunds"]."""
+    words = [_WEB_SUFFIX.sub("", w) for w in name.split()]
+    while len(words) > 1 and words[-1].rstrip(".,").casefold() in _CORPORATE:
+        words.pop()
+    return words
+
+
+def _merge_short_forms(groups: list[Group]) -> list[Group]:
+    """A one-word body that is the short form of a longer one of the article is that body:
+    "SoftBank" of "SoftBank Group Corp", "Disney" of "Walt Disney Co.", "Edmunds" of
+    "Edmunds.com", "the Statehouse" of "the Indiana Statehouse". Only when one longer
+    name fits."""
+    out: list[Group] = []
+    bodies = [g for g in groups if g.label in _BODY_LABELS]
+    for g in groups:
+        if g.label not in _BODY_LABELS or len(g.name.split()) != 1:
+            out.append(g)
+            continue
+        short = key(g.name)
+        fits = [b for b in bodies if b is not g and _short_form_of(short, b.name)]
+        if len(fits) == 1:
+            fits[0].mentions.extend(g.mentions)
+            fits[0].mentions.sort(key=lambda m: m.start)
+        else:
+            out.append(g)
+    return out
+
+
+def _short_form_of(short: str, name: str) -> bool:
+    core = [key(w) for w in _core(name)]
+    words = [key(w) for w in name.split()]
+    if core != words and short in (core[0], core[-1]):
+        return True
+    return len(words) > 1 and words[-1] == short and is_known_place(" ".join(name.split()[:-1]))

@@ -236,3 +236,21 @@ def test_an_acronym_that_names_no_place_is_not_a_place(acronym: str) -> None:
 def test_acronyms_of_places_stay_places(acronym: str) -> None:
     m = mention(f"Growth in {acronym} spending slowed.", acronym, "GPE")
     assert m is not None and m.label == "GPE"
+
+
+@pytest.mark.parametrize(("full", "short"), [
+    ("Korvane Group Corp", "Korvane"),
+    ("Hollis Tarrant Co.", "Tarrant"),
+    ("Brightfare.com", "Brightfare"),
+    ("Ohio Statehouse", "Statehouse"),
+])
+def test_a_one_word_short_form_of_a_body_joins_it(full: str, short: str) -> None:
+    text = f"The {full} said so. Later {short} agreed."
+    groups = group([_at(text, full, "ORG"), Mention(short, text.rindex(short), text.rindex(short) + len(short), "ORG")], 0)
+    assert [(g.name, len(g.mentions)) for g in groups] == [(full, 2)]
+
+
+def test_a_department_named_either_way_is_one_body() -> None:
+    text = "The Department of Fisheries said no. The Fisheries Department later agreed."
+    groups = group([_at(text, "Department of Fisheries", "ORG"), _at(text, "Fisheries Department", "ORG")], 0)
+    assert [(g.name, len(g.mentions)) for g in groups] == [("Department of Fisheries", 2)]
