@@ -62,6 +62,15 @@ _ORG_HEADS = {
     "center", "centre", "council", "association", "department", "agency", "fund", "bank", "college",
     "school", "network", "administration", "commission", "ministry", "club", "society", "court", "senate",
     "congress", "journal", "news", "times", "group", "campaign", "coalition", "caucus",
+    # Companies and clubs: "Dick Clark Productions", "Tequila Works", "Manchester United".
+    "productions", "works", "studios", "entertainment", "interactive", "records", "pictures", "media",
+    "airlines", "motors", "labs", "technologies", "systems", "united", "fc",
+}
+# The last word of a name that only buildings and grounds carry: the small model takes
+# "Michoud Assembly Facility" for a body and "Ryman Arena" for a person.
+_FACILITY_HEADS = {
+    "facility", "statehouse", "capitol", "arena", "stadium", "airport", "amphitheatre", "amphitheater",
+    "pavilion", "bridge", "auditorium",
 }
 
 
@@ -212,6 +221,8 @@ def retype(surface: str, label: str) -> str:
         return "LOC" if first in _REGION_WORDS else "ORG"
     if label in ("PERSON", "GPE", "NORP") and is_org_name(surface):
         return "ORG"
+    if label in ("PERSON", "GPE", "ORG") and _last_word_in(surface, _FACILITY_HEADS):
+        return "FAC"
     return label
 
 
@@ -223,7 +234,12 @@ def _is_acronym(surface: str) -> bool:
 
 def is_org_name(surface: str) -> bool:
     words = surface.split()
-    return len(words) > 1 and words[-1][:1].isupper() and words[-1].rstrip(".").casefold() in _ORG_HEADS
+    return _last_word_in(surface, _ORG_HEADS) or (len(words) > 1 and words[0] == "FC")
+
+
+def _last_word_in(surface: str, heads: set[str]) -> bool:
+    words = surface.split()
+    return len(words) > 1 and words[-1][:1].isupper() and words[-1].rstrip(".").casefold() in heads
 
 
 def surname(name: str) -> str:

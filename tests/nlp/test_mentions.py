@@ -254,3 +254,16 @@ def test_a_department_named_either_way_is_one_body() -> None:
     text = "The Department of Fisheries said no. The Fisheries Department later agreed."
     groups = group([_at(text, "Department of Fisheries", "ORG"), _at(text, "Fisheries Department", "ORG")], 0)
     assert [(g.name, len(g.mentions)) for g in groups] == [("Department of Fisheries", 2)]
+
+
+@pytest.mark.parametrize(("surface", "label", "kind"), [
+    ("Harlow Kent Productions", "PERSON", "ORG"),
+    ("Mossgiel Works", "PERSON", "ORG"),
+    ("Dunmore United", "GPE", "ORG"),
+    ("FC Dravo", "PERSON", "ORG"),
+    ("Brenton Assembly Facility", "ORG", "FAC"),
+    ("Ohio Statehouse", "ORG", "FAC"),
+])
+def test_the_last_word_of_a_name_says_body_or_building(surface: str, label: str, kind: str) -> None:
+    from app.nlp.mentions import retype
+    assert retype(surface, label) == kind
