@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from app.nlp import context_types, listings
+from app.nlp import context_types, listings, non_names
 from app.nlp.mentions import KEPT_LABELS, NAME_SUFFIXES, TITLES, Mention, from_span, key, split_compounds, surname
 from app.nlp.places import country_name, is_capital, is_known_place, state_name
 from app.nlp.text import Paragraph, Quotes
@@ -247,6 +247,7 @@ def extract(text: str, parsed: list[tuple[Paragraph, Doc]], quotes: Quotes,
                 mentions.append(m)
     mentions = listings.with_places(text, mentions)
     mentions = [m for m in add_surnames(text, context_types.retype(text, split_compounds(text, mentions))) if m.start < body_end]
+    mentions = non_names.without_non_names(text, mentions, quotes)
     for m in mentions:
         m.in_quote = quotes.containing(m.start, m.end) is not None
     groups = group(mentions, title_end)

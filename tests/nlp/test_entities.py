@@ -136,3 +136,15 @@ def test_a_tour_listing_gives_towns_states_and_venues(nlp_extractor: Extractor) 
     assert {("Millbrook Falls", "GPE"), ("OH", "GPE"), ("Quarry Bend", "GPE"), ("ON", "GPE"),
             ("Corvale Savings Amphitheatre", "FAC"), ("Westline Music Hall", "FAC")} <= found, found
 
+
+
+def test_credits_titles_of_works_and_party_labels_are_no_entities(nlp_extractor: Extractor) -> None:
+    text = (
+        "Senator Dana Whitfield, R-Neb., praised the film “Carter and Maybelle” on Monday.\n"
+        "Whitfield said Omaha would host the premiere.\n"
+        "(Reporting by Lionel Sparrow; Editing by Greta Hollins)\n"
+    )
+    result = nlp_extractor.extract(text)
+    names = {e.name for e in result.entities}
+    assert "Dana Whitfield" in names and "Omaha" in names
+    assert not names & {"Neb.", "Carter", "Maybelle", "Carter and Maybelle", "Lionel Sparrow", "Greta Hollins"}, names
