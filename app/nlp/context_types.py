@@ -23,6 +23,7 @@ _TIE_ORDER = {"ORG": 0, "PERSON": 1, "LOC": 2, "FAC": 3, "GPE": 4}
 # after a prefix ("McDonald", "DeVos", "O'Brien", "LaGuardia", "MacKenzie").
 _INNER_CAPITAL = re.compile(r"^(?!Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|O['’]|D['’])[A-Z]?[a-z]+[A-Z]")
 
+_BASED = re.compile(r"-based\b")
 _WHO_AFTER = re.compile(r",?\s+who\s")
 _WORD_BEFORE = re.compile(r"(\w+)\.?\s+$")
 
@@ -49,6 +50,9 @@ def retype(text: str, mentions: list[Mention]) -> list[Mention]:
             # "Netflix", "Lucasfilm": no list of places knows them. A surname of the
             # article's people is that person; anything else is a body.
             m.label = "PERSON" if key(m.text) in people else "ORG"
+    for m in mentions:
+        if m.label == "ORG" and " " not in m.text and _is_place(m) and (_placed(text, m) or _BASED.match(text, m.end)):
+            m.label = "GPE"  # "of Addison, a village", "an Amritsar-based agent"
     _vote(mentions)
     for m in mentions:
         if key(m.text) in marked and m.label in _NAME_TYPES:

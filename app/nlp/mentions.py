@@ -52,7 +52,8 @@ TITLES = {
     "mr", "mrs", "ms", "dr", "sir", "president", "senator", "sen", "rep", "gov", "governor", "minister",
     "prime", "secretary", "ambassador", "judge", "mayor", "general", "gen", "pope", "king", "queen",
     "prince", "chancellor", "speaker", "leader", "chairman", "chief", "director", "candidate", "former",
-    "founder",
+    "founder", "superintendent", "commissioner", "coach", "sheriff", "detective", "attorney", "lt", "sgt",
+    "capt", "col", "rev", "bishop", "professor", "prof",
 }
 # The last word of a name that only organisations carry: "Peter G. Peterson Foundation",
 # "Brennan Center" come out of the small model as people. ("Post" is left out: it is a

@@ -78,3 +78,9 @@ def test_a_lone_surname_after_a_title_or_before_who_stays_a_person() -> None:
     text = "Mr. Brannoch spoke first. Later Tessaly, who leads the union, spoke."
     out = retype(text, _all(text, "Brannoch", "PERSON") + _all(text, "Tessaly", "ORG"))
     assert _labels(out) == [("Brannoch", "PERSON"), ("Tessaly", "PERSON")]
+
+
+def test_a_known_town_the_model_took_for_a_body_is_a_place_where_written_as_one() -> None:
+    text = "He paid a Ludhiana-based agent. Later Dorval Peck, of Hamden, pleaded guilty at Tarvo."
+    out = retype(text, _all(text, "Ludhiana", "ORG") + _all(text, "Hamden", "ORG") + _all(text, "Tarvo", "ORG"))
+    assert _labels(out) == [("Ludhiana", "GPE"), ("Hamden", "GPE"), ("Tarvo", "ORG")]

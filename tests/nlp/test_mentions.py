@@ -34,6 +34,8 @@ def mention(text: str, span_text: str, label: str) -> Mention | None:
     ("He lives in Richmond, near Va. and beyond.", "Va.", "GPE", "Va."),
     ("Shares of Brindle Corp. rose.", "Brindle Corp.", "ORG", "Brindle Corp."),
     ("Senator Lena Ortiz voted no.", "Senator Lena Ortiz", "PERSON", "Lena Ortiz"),
+    ("State schools Superintendent Orla Bexley said so.", "Superintendent Orla Bexley", "PERSON", "Orla Bexley"),
+    ("Coach Ruben Ostrow smiled.", "Coach Ruben Ostrow", "PERSON", "Ruben Ostrow"),
 ])
 def test_span_is_cut_to_the_name(text: str, span_text: str, label: str, name: str) -> None:
     m = mention(text, span_text, label)
