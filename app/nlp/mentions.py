@@ -216,7 +216,7 @@ def retype(surface: str, label: str) -> str:
         return "ORG"  # "AI", "GOP": acronyms of places are few, and known
     if is_demonym(surface) and label in ("PERSON", "ORG", "GPE", "NORP"):
         return "NORP"
-    if label == "NORP" and not surface.casefold().endswith(_DEMONYM_ENDINGS):
+    if label == "NORP" and not surface.casefold().endswith(_DEMONYM_ENDINGS) and (" " in surface or surface.isupper()):
         # The small model's NORP for names that are no people's name: places and bodies.
         first = surface.split()[0].casefold()
         return "LOC" if first in _REGION_WORDS else "ORG"
@@ -268,8 +268,21 @@ def split_compounds(text: str, mentions: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for m in mentions:
         out.extend(_split_possessive(text, m, known, surnames) or _split_person_and_body(text, m, known, surnames)
-                   or _split_country_pair(m) or [m])
+                   or _split_country_pair(m) or _split_list(text, m, known) or [m])
     return out
+
+
+def _split_list(text: str, m: Mention, known: dict[str, str]) -> list[Mention] | None:
+    """"CBS All Access, Disney": two names of a list run into one, parted at the comma when
+    the article names the last on its own ("Boeing Defense, Space, and Security" stays)."""
+    if ", " not in m.text:
+        return None
+    head, tail = m.text.rsplit(", ", 1)
+    if key(tail) not in known or key(m.text) == key(tail) or not any(c.isupper() for c in head):
+        return None
+    tail_start = m.end - len(tail)
+    return [Mention(head, m.start, m.start + len(head), retype(head, m.label), m.in_quote),
+            Mention(tail, tail_start, m.end, known[key(tail)], m.in_quote)]
 
 
 def _split_country_pair(m: Mention) -> list[Mention] | None:
@@ -294,6 +307,10 @@ def _split_possessive(text: str, m: Mention, known: dict[str, str], surnames: se
         head.label = known[head_key]
     elif head_key in surnames:
         head.label = "PERSON"
+    elif is_known_place(head.text):
+        head.label = "GPE"  # "Punjab’s Bhatinda"
+    elif is_org_name(head.text):
+        head.label = "ORG"  # "Vox Media’s Code Media conference"
     else:
         return None
     if key(tail) in known:

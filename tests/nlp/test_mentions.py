@@ -269,3 +269,23 @@ def test_a_department_named_either_way_is_one_body() -> None:
 def test_the_last_word_of_a_name_says_body_or_building(surface: str, label: str, kind: str) -> None:
     from app.nlp.mentions import retype
     assert retype(surface, label) == kind
+
+
+def test_a_possessor_that_is_a_place_or_a_body_is_split_from_what_follows() -> None:
+    text = "He came from Ohio’s Tarvoville. Crane Media’s Loop Summit opened."
+    out = split_compounds(text, [_at(text, "Ohio’s Tarvoville", "PERSON"), _at(text, "Crane Media’s Loop Summit", "ORG")])
+    assert [(m.text, m.label) for m in out][:1] == [("Ohio", "GPE")]
+    assert [m.text for m in out] == ["Ohio", "Tarvoville", "Crane Media", "Loop Summit"]
+
+
+def test_two_names_of_a_list_run_into_one_are_parted_when_the_last_is_named_alone() -> None:
+    text = "Unlike Brightwave Plus, Kellan has spent more. Kellan said so. Ardent Defense, Space, and Security agreed."
+    out = split_compounds(text, [_at(text, "Brightwave Plus, Kellan", "ORG"), _all(text, "Kellan", "ORG")[1],
+                                 _at(text, "Ardent Defense, Space, and Security", "ORG")])
+    assert [m.text for m in out] == ["Brightwave Plus", "Kellan", "Kellan", "Ardent Defense, Space, and Security"]
+
+
+@pytest.mark.parametrize(("surface", "kind"), [("Moslems", "NORP"), ("Serb", "NORP"), ("Fairfield Democrats Club", "ORG")])
+def test_a_one_word_group_of_people_stays_norp(surface: str, kind: str) -> None:
+    from app.nlp.mentions import retype
+    assert retype(surface, "NORP") == kind
