@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from app.nlp.mentions import Mention
-from app.nlp.places import region_name
+from app.nlp.places import is_place_name, region_name
 
 # A town of one to three capitalised words, a comma, and a state or province as the
 # postal service or the AP writes it ("NC", "N.C.", "Neb.").
@@ -18,18 +18,29 @@ _TOWN_AND_STATE = re.compile(  # the state ends the clause: "Earlier, NC officia
     r"(?m)(?<![\w.])((?:St\.\s)?[A-Z][a-z][\w'’-]*(?:\s[A-Z][a-z][\w'’-]*){0,2}),\s"
     r"([A-Z]{2}|[A-Z][a-z]{1,3}\.|[A-Z]\.[A-Z]\.)(?=[ \t]*(?:[,;:)@–—-]|\.?$|\.?\s+[A-Z(]))"
 )
+# A wire story's dateline on a line of its own: "LONDON 1996-08-30", "LA CORUNA , Spain 1996-08-31".
+_DATED_PLACE = re.compile(
+    r"(?m)^[ \t]*([A-Z][A-Za-z.'’-]*(?:[ \t][A-Z][A-Za-z.'’-]*){0,3})"
+    r"(?:[ \t]*,[ \t]*([A-Z][A-Za-z.]*(?:[ \t][A-Z][A-Za-z.]*)?))?[ \t]+\d{4}-\d\d-\d\d[ \t]*$"
+)
 # "@ Venue" to the end of its line, or to a bracket: where an event takes place.
 _VENUE = re.compile(r"(?<=\s)@\s+([A-Z][^\n(@]*[\w.])")
 
 
 def places(text: str) -> Iterator[Mention]:
-    """Towns with their states, and venues after "@", as place mentions."""
+    """Towns with their states, datelines of their own line, and venues after "@", as
+    place mentions."""
     for found in _TOWN_AND_STATE.finditer(text):
         town, state = found.group(1), found.group(2)
         if region_name(state) is None or town in _NOT_TOWNS:
             continue
         yield Mention(town, found.start(1), found.end(1), "GPE")
         yield Mention(state, found.start(2), found.end(2), "GPE")
+    for found in _DATED_PLACE.finditer(text):
+        for group in (1, 2):
+            name = found.group(group)
+            if name and (is_place_name(name) or is_place_name(name.title())):
+                yield Mention(name, found.start(group), found.end(group), "GPE", form=name.title())
     for found in _VENUE.finditer(text):
         yield Mention(found.group(1), found.start(1), found.end(1), "FAC")
 

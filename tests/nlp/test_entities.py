@@ -148,3 +148,11 @@ def test_credits_titles_of_works_and_party_labels_are_no_entities(nlp_extractor:
     names = {e.name for e in result.entities}
     assert "Dana Whitfield" in names and "Omaha" in names
     assert not names & {"Neb.", "Carter", "Maybelle", "Carter and Maybelle", "Lionel Sparrow", "Greta Hollins"}, names
+
+
+def test_a_wire_dateline_on_its_own_line_is_a_place(nlp_extractor: Extractor) -> None:
+    text = "SOCCER - OKAFOR NAMED CAPTAIN .\nLUSAKA 2026-03-04\nThe coach named Okafor captain on Friday .\n"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    places = {(m.text, e.type) for e in result.entities for m in e.mentions}
+    assert ("LUSAKA", "GPE") in places, places
