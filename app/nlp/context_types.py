@@ -60,7 +60,7 @@ def retype(text: str, mentions: list[Mention]) -> list[Mention]:
     people = _people(mentions)
     for m in mentions:
         words = m.text.split()
-        if m.label in ("ORG", "GPE", "FAC") and 1 < len(words) <= 3 and key(words[-1]) in people \
+        if m.label in ("ORG", "GPE", "FAC") and 1 < len(words) <= 3 and key(surname(m.text)) in people \
                 and not is_org_name(m.text) and not is_place_name(m.text):
             # "Marcelo Claure" ORG where "Claure" is a person of the article.
             m.label = "PERSON"
@@ -111,7 +111,7 @@ def _people(mentions: list[Mention]) -> set[str]:
         if m.label == "PERSON":
             out.add(key(m.text))
             if len(m.text.split()) > 1:
-                out.add(key(m.text.split()[-1]))
+                out.add(key(surname(m.text)))
     return out
 
 
@@ -125,7 +125,7 @@ def _vote(mentions: list[Mention]) -> None:
     surname_votes: dict[str, Counter[str]] = defaultdict(Counter)
     for m in mentions:
         if m.label == "PERSON" and len(m.text.split()) > 1:
-            surname_votes[key(m.text.split()[-1])]["PERSON"] += 1
+            surname_votes[key(surname(m.text))]["PERSON"] += 1
     for name, same in by_name.items():
         counts = Counter(m.label for m in same) + surname_votes.get(name, Counter())
         if len(counts) > 1:
