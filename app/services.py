@@ -30,6 +30,7 @@ from app.models import entity_table as entity_t
 from app.models import mention_table as mention_t
 from app.models import quote_table as quote_t
 from app.nlp.pipeline import Extractor
+from app.nlp.places import country_name, state_name
 from app.nlp.types import ExtractedEntity, Extraction
 from app.observability import ARTICLES_INGESTED, EXTRACTION_SECONDS
 
@@ -163,8 +164,9 @@ def _insert(conn: Connection, article: NewArticle, extraction: Extraction) -> in
     # Entity rows are locked in one order, (type, key), by every writer: two articles that
     # share entities would otherwise deadlock on PostgreSQL, each holding a row the other wants.
     entity_ids = [0] * len(extraction.entities)
-    for i in sorted(range(len(extraction.entities)), key=lambda i: _lock_order(extraction.entities[i])):
-        entity_ids[i] = _upsert_entity(conn, extraction.entities[i], quotes_by_entity.get(i, 0))
+    corpus = _corpus_identities(conn, extraction.entities)
+    for i in sorted(range(len(extraction.entities)), key=lambda i: (extraction.entities[i].type, corpus[i][1])):
+        entity_ids[i] = _upsert_entity(conn, extraction.entities[i], quotes_by_entity.get(i, 0), *corpus[i])
     if extraction.entities:
         conn.execute(
             insert(article_entity_t),
@@ -222,8 +224,40 @@ def entity_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def _lock_order(entity: ExtractedEntity) -> tuple[str, str]:
-    return entity.type, entity_key(entity.name)
+def _corpus_identities(conn: Connection, entities: Iterable[ExtractedEntity]) -> list[tuple[str, str]]:
+    """Each entity's corpus (name, key); two entities of one article never share a row."""
+    out: list[tuple[str, str]] = []
+    taken: set[tuple[str, str]] = set()
+    for entity in entities:
+        name, key = corpus_identity(conn, entity)
+        if (entity.type, key) in taken:
+            name, key = entity.name, entity_key(entity.name)
+        taken.add((entity.type, key))
+        out.append((name, key))
+    return out
+
+
+def corpus_identity(conn: Connection, entity: ExtractedEntity) -> tuple[str, str]:
+    """The corpus-wide (name, key) an article's entity is filed under.
+
+    A place the article writes short ("U.S.", "N.Y.") is the one its standard name holds.
+    A person the article names by surname alone ("Obama") is the one person of that
+    surname the corpus knows ("Barack Obama"); with two or more ("Bill Clinton", "Hillary
+    Clinton") or none, the surname stays an entity of its own."""
+    name = entity.name
+    if entity.type == "GPE" and (standard := country_name(name) or state_name(name)):
+        return standard, entity_key(standard)
+    key = entity_key(name)
+    if entity.type == "PERSON" and " " not in key:
+        escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = conn.execute(
+            select(entity_t.c.name, entity_t.c.key)
+            .where(entity_t.c.type == "PERSON", entity_t.c.key.like(f"% {escaped}", escape="\\"))
+            .limit(2)
+        ).all()
+        if len(rows) == 1:
+            return rows[0].name, rows[0].key
+    return name, key
 
 
 @cache
@@ -252,12 +286,13 @@ def _entity_statements(dialect: str) -> tuple[Executable, Executable]:
     return upsert, new_aliases
 
 
-def _upsert_entity(conn: Connection, entity: ExtractedEntity, quote_count: int) -> int:
-    """The corpus-wide entity for this article's entity, made if new, its counts updated."""
+def _upsert_entity(conn: Connection, entity: ExtractedEntity, quote_count: int, name: str, key: str) -> int:
+    """The corpus-wide entity `name` (`key`) for this article's entity, made if new, its
+    counts updated."""
     upsert, new_aliases = _entity_statements(conn.dialect.name)
     forms = _merge_aliases([], [entity.name, *(m.text for m in entity.mentions)])
     row = conn.execute(upsert, {
-        "name": entity.name, "type": entity.type, "key": entity_key(entity.name), "aliases": forms,
+        "name": name, "type": entity.type, "key": key, "aliases": forms,
         "mention_count": len(entity.mentions), "quote_count": quote_count,
     }).one()
     aliases = _merge_aliases(list(row.aliases), forms)

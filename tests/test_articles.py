@@ -206,3 +206,18 @@ def test_the_language_given_is_a_hint_the_text_overrules(client: TestClient) -> 
     # Too short to tell: the hint stands.
     short = client.post("/articles", json={"text": "Oui, merci.", "language": "FR"}).json()
     assert short["language"] == "fr"
+
+
+def test_a_bare_surname_joins_the_one_person_of_that_surname_across_articles(client: TestClient) -> None:
+    client.post("/articles", json={"text": "Maria Okafor opened the harbour wall in Lagos.\n"})
+    client.post("/articles", json={"text": "The wall will last a century, Mr. Okafor told reporters in Lagos.\n"})
+    okafor = [e for e in client.get("/entities", params={"type": "PERSON", "limit": 100}).json()["items"]]
+    assert [(e["name"], e["article_count"]) for e in okafor] == [("Maria Okafor", 2)]
+
+
+def test_a_place_written_short_joins_its_standard_name_across_articles(client: TestClient) -> None:
+    client.post("/articles", json={"text": "Officials from the United States met ministers in Ottawa on Monday.\n"})
+    client.post("/articles", json={"text": "The U.S. team arrived in Ottawa on Tuesday.\n"})
+    places = {e["name"]: e for e in client.get("/entities", params={"type": "GPE", "limit": 100}).json()["items"]}
+    assert places["United States"]["article_count"] == 2
+    assert "U.S." not in places

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from app.nlp.mentions import KEPT_LABELS, TITLES, Mention, from_span, key, split_compounds
+from app.nlp import context_types, listings, non_names
+from app.nlp.mentions import KEPT_LABELS, NAME_SUFFIXES, TITLES, Mention, from_span, key, split_compounds, surname
 from app.nlp.places import country_name, is_capital, is_known_place, state_name
 from app.nlp.text import Paragraph, Quotes
 from app.nlp.types import ExtractedEntity, Span
@@ -41,9 +42,9 @@ def add_surnames(text: str, mentions: list[Mention]) -> list[Mention]:
             if not any(a < e and s < b for a, b in taken):
                 added.append(Mention(full, s, e, "PERSON"))
     taken = sorted(taken + [(m.start, m.end) for m in added])
-    surnames = {m.text.split()[-1] for m in fulls if m.text.split()[-1][:1].isupper()}
-    for surname in surnames:
-        for found in re.finditer(rf"\b{re.escape(surname)}\b", text):
+    surnames = {surname(m.text) for m in fulls if surname(m.text)[:1].isupper()}
+    for last in surnames:
+        for found in re.finditer(rf"\b{re.escape(last)}\b", text):
             s, e = found.span()
             if any(a < e and s < b for a, b in taken):
                 continue
@@ -51,7 +52,7 @@ def add_surnames(text: str, mentions: list[Mention]) -> list[Mention]:
             before = re.search(r"([A-Z][\w.]*)[ \t]+$", text[max(0, s - 30):s])
             if before and not _ends_sentence(before.group(1)) and before.group(1).rstrip(".").casefold() not in TITLES:
                 continue
-            added.append(Mention(surname, s, e, "PERSON"))
+            added.append(Mention(last, s, e, "PERSON"))
     return mentions + added
 
 
@@ -89,7 +90,7 @@ def group(mentions: list[Mention], title_end: int) -> list[Group]:
             if g is None:
                 g = Group("PERSON")
                 groups.append(g)
-                persons.append((words, g))
+                persons.append((_without_suffix(words), g))
             by_key[("PERSON", " ".join(words))] = g
             g.mentions.append(m)
     for m in mentions:
@@ -121,7 +122,14 @@ def group(mentions: list[Mention], title_end: int) -> list[Group]:
     for g in groups:
         g.mentions.sort(key=lambda m: m.start)
         g.name = canonical_name(g)
-    return _merge_acronyms(_merge_same_name(groups))
+    return _merge_short_forms(_merge_acronyms(_merge_same_name(groups)))
+
+
+def _without_suffix(words: tuple[str, ...]) -> tuple[str, ...]:
+    """("james", "p", "kennedy", "jr") -> ("james", "p", "kennedy"): a bare "Kennedy" is him."""
+    while len(words) > 1 and words[-1] in NAME_SUFFIXES:
+        words = words[:-1]
+    return words
 
 
 def _with_one_word_before(words: tuple[str, ...], by_key: dict[tuple[str, str], Group]) -> Group | None:
@@ -134,8 +142,11 @@ def _with_one_word_before(words: tuple[str, ...], by_key: dict[tuple[str, str], 
 
 def canonical_name(g: Group) -> str:
     if g.label == "GPE":
+        # The standard name when the article writes it ("the U.S. … the United States");
+        # else the article's own form ("U.S.", "N.Y."): a name it never uses is no
+        # name of its text. The corpus joins both forms by the standard name.
         for m in g.mentions:
-            if name := country_name(m.text) or state_name(m.text):
+            if (name := country_name(m.text) or state_name(m.text)) and key(name) in {key(x.form) for x in g.mentions}:
                 return name
     # The fullest form: most words, then the most frequent; but not a word put before the
     # name the article usually writes ("Crooked Hillary Clinton" once, "Hillary Clinton"
@@ -180,11 +191,20 @@ def _merge_acronyms(groups: list[Group]) -> list[Group]:
     return out
 
 
+# "Justice Department" is the "Department of Justice".
+_DEPARTMENT = re.compile(r"^(\w+) (department|ministry)$")
+
+
+def _body_key(name: str) -> str:
+    k = key(name)
+    return _DEPARTMENT.sub(r"\2 of \1", k)
+
+
 def _merge_same_name(groups: list[Group]) -> list[Group]:
     merged: dict[tuple[str, str], Group] = {}
     out: list[Group] = []
     for g in groups:
-        name_key = (g.label, key(g.name))
+        name_key = (g.label, _body_key(g.name))
         if name_key in merged:
             merged[name_key].mentions.extend(g.mentions)
             merged[name_key].mentions.sort(key=lambda m: m.start)
@@ -231,8 +251,53 @@ def extract(text: str, parsed: list[tuple[Paragraph, Doc]], quotes: Quotes,
         for ent in doc.ents:
             if ent.label_ in KEPT_LABELS and (m := from_span(text, ent, para.start)):
                 mentions.append(m)
-    mentions = [m for m in add_surnames(text, split_compounds(text, mentions)) if m.start < body_end]
+    mentions = listings.with_places(text, mentions)
+    mentions = [m for m in add_surnames(text, context_types.retype(text, split_compounds(text, mentions))) if m.start < body_end]
+    mentions = non_names.without_non_names(text, mentions, quotes)
     for m in mentions:
         m.in_quote = quotes.containing(m.start, m.end) is not None
     groups = group(mentions, title_end)
     return to_extracted(groups, len(text), title_end)
+
+
+# Words after a company's name that say what kind of body it is, not which.
+_CORPORATE = {"inc", "corp", "corporation", "co", "company", "ltd", "llc", "plc", "group", "holdings", "ag", "sa"}
+_WEB_SUFFIX = re.compile(r"\.(?:com|org|net|co\.uk)$", re.IGNORECASE)
+
+
+def _core(name: str) -> list[str]:
+    """A body's name without its corporate suffixes: "SoftBank Group Corp" -> ["SoftBank"],
+    "Edmunds.com" -> ["Edmunds"]."""
+    words = [_WEB_SUFFIX.sub("", w) for w in name.split()]
+    while len(words) > 1 and words[-1].rstrip(".,").casefold() in _CORPORATE:
+        words.pop()
+    return words
+
+
+def _merge_short_forms(groups: list[Group]) -> list[Group]:
+    """A one-word body that is the short form of a longer one of the article is that body:
+    "SoftBank" of "SoftBank Group Corp", "Disney" of "Walt Disney Co.", "Edmunds" of
+    "Edmunds.com", "the Statehouse" of "the Indiana Statehouse". Only when one longer
+    name fits."""
+    out: list[Group] = []
+    bodies = [g for g in groups if g.label in _BODY_LABELS]
+    for g in groups:
+        if g.label not in _BODY_LABELS or len(g.name.split()) != 1:
+            out.append(g)
+            continue
+        short = key(g.name)
+        fits = [b for b in bodies if b is not g and _short_form_of(short, b.name)]
+        if len(fits) == 1:
+            fits[0].mentions.extend(g.mentions)
+            fits[0].mentions.sort(key=lambda m: m.start)
+        else:
+            out.append(g)
+    return out
+
+
+def _short_form_of(short: str, name: str) -> bool:
+    core = [key(w) for w in _core(name)]
+    words = [key(w) for w in name.split()]
+    if core != words and short in (core[0], core[-1]):
+        return True
+    return len(words) > 1 and words[-1] == short and is_known_place(" ".join(name.split()[:-1]))

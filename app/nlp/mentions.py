@@ -45,7 +45,7 @@ _NAME_PARTICLES = {"de", "da", "di", "du", "del", "della", "der", "den", "van", 
                    "le", "la", "dos", "das", "ter", "ben", "abu"}
 # "pro-Russian", "anti-Muslim", "un-American" name a stance, not a group.
 _STANCE_PREFIX = re.compile(r"^(?:pro|anti|non|post|pre|un|ultra|neo|mid|ex|self)-\S+$")
-_NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 # A dot that ends one of these belongs to the word: "Jr.", "Inc.", "Va.".
 _ABBREVIATIONS = {"Jr", "Sr", "Inc", "Co", "Corp", "Ltd", "St", "Bros"}
 TITLES = {
@@ -65,6 +65,15 @@ _ORG_HEADS = {
     "center", "centre", "council", "association", "department", "agency", "fund", "bank", "college",
     "school", "network", "administration", "commission", "ministry", "club", "society", "court", "senate",
     "congress", "journal", "news", "times", "group", "campaign", "coalition", "caucus",
+    # Companies and clubs: "Dick Clark Productions", "Tequila Works", "Manchester United".
+    "productions", "works", "studios", "entertainment", "interactive", "records", "pictures", "media",
+    "airlines", "motors", "labs", "technologies", "systems", "united", "fc",
+}
+# The last word of a name that only buildings and grounds carry: the small model takes
+# "Michoud Assembly Facility" for a body and "Ryman Arena" for a person.
+_FACILITY_HEADS = {
+    "facility", "statehouse", "capitol", "arena", "stadium", "airport", "amphitheatre", "amphitheater",
+    "pavilion", "bridge", "auditorium",
 }
 
 
@@ -195,7 +204,7 @@ def is_name(surface: str) -> bool:
         return False
     if _CONTRACTION.match(surface) or _STANCE_PREFIX.match(surface):
         return False
-    return surface.rstrip(".").casefold() not in _NAME_SUFFIXES
+    return surface.rstrip(".").casefold() not in NAME_SUFFIXES
 
 
 def retype(surface: str, label: str) -> str:
@@ -209,12 +218,14 @@ def retype(surface: str, label: str) -> str:
         return "ORG"  # "AI", "GOP": acronyms of places are few, and known
     if is_demonym(surface) and label in ("PERSON", "ORG", "GPE", "NORP"):
         return "NORP"
-    if label == "NORP" and not surface.casefold().endswith(_DEMONYM_ENDINGS):
+    if label == "NORP" and not surface.casefold().endswith(_DEMONYM_ENDINGS) and (" " in surface or surface.isupper()):
         # The small model's NORP for names that are no people's name: places and bodies.
         first = surface.split()[0].casefold()
         return "LOC" if first in _REGION_WORDS else "ORG"
-    if label in ("PERSON", "GPE", "NORP") and _is_org_name(surface):
+    if label in ("PERSON", "GPE", "NORP") and is_org_name(surface):
         return "ORG"
+    if label in ("PERSON", "GPE", "ORG") and _last_word_in(surface, _FACILITY_HEADS):
+        return "FAC"
     return label
 
 
@@ -224,9 +235,22 @@ def _is_acronym(surface: str) -> bool:
     return 2 <= len(letters) <= 3 and letters.isalpha() and letters.isupper()
 
 
-def _is_org_name(surface: str) -> bool:
+def is_org_name(surface: str) -> bool:
     words = surface.split()
-    return len(words) > 1 and words[-1][:1].isupper() and words[-1].rstrip(".").casefold() in _ORG_HEADS
+    return _last_word_in(surface, _ORG_HEADS) or (len(words) > 1 and words[0] == "FC")
+
+
+def _last_word_in(surface: str, heads: set[str]) -> bool:
+    words = surface.split()
+    return len(words) > 1 and words[-1][:1].isupper() and words[-1].rstrip(".").casefold() in heads
+
+
+def surname(name: str) -> str:
+    """The last word of a person's name that is no suffix: "Carlineo" of "Patrick W. Carlineo Jr."."""
+    words = name.split()
+    while len(words) > 1 and words[-1].rstrip(".,").casefold() in NAME_SUFFIXES:
+        words.pop()
+    return words[-1].rstrip(",")
 
 
 def key(text: str) -> str:
@@ -242,12 +266,25 @@ def split_compounds(text: str, mentions: list[Mention]) -> list[Mention]:
     and the White House when the White House is named on its own. "Armenia-Azerbaijan"
     (talks, ties) is both countries."""
     known = {key(m.text): m.label for m in mentions}
-    surnames = {key(m.text.split()[-1]) for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
+    surnames = {key(surname(m.text)) for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
     out: list[Mention] = []
     for m in mentions:
         out.extend(_split_possessive(text, m, known, surnames) or _split_person_and_body(text, m, known, surnames)
-                   or _split_country_pair(m) or [m])
+                   or _split_country_pair(m) or _split_list(text, m, known) or [m])
     return out
+
+
+def _split_list(text: str, m: Mention, known: dict[str, str]) -> list[Mention] | None:
+    """"CBS All Access, Disney": two names of a list run into one, parted at the comma when
+    the article names the last on its own ("Boeing Defense, Space, and Security" stays)."""
+    if ", " not in m.text:
+        return None
+    head, tail = m.text.rsplit(", ", 1)
+    if key(tail) not in known or key(m.text) == key(tail) or not any(c.isupper() for c in head):
+        return None
+    tail_start = m.end - len(tail)
+    return [Mention(head, m.start, m.start + len(head), retype(head, m.label), m.in_quote),
+            Mention(tail, tail_start, m.end, known[key(tail)], m.in_quote)]
 
 
 def _split_country_pair(m: Mention) -> list[Mention] | None:
@@ -272,6 +309,10 @@ def _split_possessive(text: str, m: Mention, known: dict[str, str], surnames: se
         head.label = known[head_key]
     elif head_key in surnames:
         head.label = "PERSON"
+    elif is_known_place(head.text):
+        head.label = "GPE"  # "Punjab’s Bhatinda"
+    elif is_org_name(head.text):
+        head.label = "ORG"  # "Vox Media’s Code Media conference"
     else:
         return None
     if key(tail) in known:

