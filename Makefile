@@ -27,6 +27,8 @@ run: install
 	$(BIN)/newsdesk serve --host $(HOST) --port $(PORT) --workers $(WEB_CONCURRENCY)
 
 test: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 eval: install

@@ -157,7 +157,7 @@ class _Answer:
     """The response start as it goes out: its status noted, our headers added unless
     the application set them already."""
 
-    __slots__ = ("_send", "_request_id", "_headers", "status")
+    __slots__ = ("_headers", "_request_id", "_send", "status")
 
     def __init__(self, send: Send, request_id: str, api: bool) -> None:
         self._send = send

@@ -49,9 +49,8 @@ def decode_cursor(cursor: str, kind: str, types: tuple[type, ...]) -> tuple[Any,
             except (TypeError, ValueError, OverflowError):
                 raise bad from None
         # bool is an int in Python, never a valid key here.
-        elif not isinstance(item, expected) or isinstance(item, bool):
-            raise bad
-        elif isinstance(item, int) and not -(2**31) <= item < 2**31:  # PostgreSQL's integer
+        elif (not isinstance(item, expected) or isinstance(item, bool)
+              or (isinstance(item, int) and not -(2**31) <= item < 2**31)):
             raise bad
         key.append(item)
     return tuple(key)

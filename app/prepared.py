@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql import ClauseElement
 
 # How SQLAlchemy stores a DateTime in SQLite: text, UTC, always with microseconds.
@@ -46,7 +46,8 @@ def compile_once(dialect: Dialect, key: Hashable, build: Callable[[], ClauseElem
         compiled = build().compile(dialect=dialect)
         found = Compiled(
             sql=compiled.string,
-            order=tuple(compiled.positiontup or ()) if compiled.positional else None,
+            # positional/positiontup are the SQLCompiler's, which compile() returns here.
+            order=tuple(compiled.positiontup or ()) if compiled.positional else None,  # type: ignore[attr-defined]
             defaults={k: v for k, v in compiled.params.items() if v is not None},
         )
         _compiled[(dialect.name, key)] = found
@@ -104,7 +105,9 @@ def utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
-def _as_sqlalchemy_error(dialect: Dialect, exc: Exception, sql: str | None = None, params: Any = None) -> DBAPIError:
+def _as_sqlalchemy_error(
+    dialect: Dialect, exc: Exception, sql: str | None = None, params: Any = None
+) -> StatementError:
     # As SQLAlchemy would raise it: an OperationalError (database down, disk I/O error)
     # is a 503 problem (app/errors.py), not a 500.
     return DBAPIError.instance(sql, params, exc, dialect.loaded_dbapi.Error)

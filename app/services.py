@@ -102,12 +102,12 @@ def _extract_each(extractor: Extractor, texts: list[tuple[str, str | None]]) -> 
             done += 1
             yield extraction
             started = time.perf_counter()
-    except Exception:  # noqa: BLE001 - arbitrary text through third-party NLP: isolate, don't crash
+    except Exception:
         for text, hint in texts[done:]:
             started = time.perf_counter()
             try:
                 extraction = extractor.extract(text, hint)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 log.exception("extraction failed on an article of %d characters", len(text))
                 yield ExtractionFailed(
                     f"Entities and quotes could not be extracted from this article ({type(exc).__name__}).",

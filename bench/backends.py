@@ -114,7 +114,7 @@ def postgres_schema() -> tuple[str, str] | None:
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         admin.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure means: no PostgreSQL here
+    except Exception as exc:
         print(f"PostgreSQL skipped: {exc.__class__.__name__}: {exc}".splitlines()[0], file=sys.stderr)
         return None
     url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
@@ -154,7 +154,8 @@ def main() -> int:
     rows = []
     postgres_note = None
     for writers in args.writers:
-        rows.append(("SQLite", writers, *store(migrated(sqlite_url(f"w{writers}")), copies(work, args.copies), writers)))
+        sqlite = migrated(sqlite_url(f"w{writers}"))
+        rows.append(("SQLite", writers, *store(sqlite, copies(work, args.copies), writers)))
         pg = postgres_schema()
         if pg is None:
             postgres_note = "PostgreSQL: none answered, skipped."
@@ -177,7 +178,8 @@ def main() -> int:
         f"Extraction alone, one process: {extract_rate:.2f} articles/s "
         f"({extract_seconds / len(articles) * 1000:.0f} ms an article).",
         "",
-        "| backend | writer processes | articles | seconds | articles/s stored | ms per article per writer | x extraction on one core |",
+        "| backend | writer processes | articles | seconds | articles/s stored | ms per article per writer "
+        "| x extraction on one core |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, writers, seconds, n in rows:

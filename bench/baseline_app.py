@@ -112,7 +112,8 @@ def create_app(path: str | None = None) -> Starlette:
         if db.execute("SELECT 1 FROM entity WHERE id = ?", (entity_id,)).fetchone() is None:
             return JSON({"detail": "not found"}, status_code=404)
         rows = db.execute(
-            f"SELECT {QUOTE} FROM quote WHERE speaker_entity_id = ? AND cue_type = 'speech' ORDER BY id DESC LIMIT ?", (entity_id, limit + 1)
+            f"SELECT {QUOTE} FROM quote WHERE speaker_entity_id = ? AND cue_type = 'speech' ORDER BY id DESC LIMIT ?",
+            (entity_id, limit + 1),
         ).fetchall()
         return JSON(page([quote(r) for r in rows], limit, lambda i: cursor("entity-quotes", rows[i][0])))
 

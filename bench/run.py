@@ -318,7 +318,7 @@ def ingest(args: argparse.Namespace, _built: dict[int, dict[str, float]]) -> str
         db = fresh_db("ingest.db")
         with newsdesk(db, OUT / "newsdesk.log") as server:
             ingest_one_by_one(server, warm_up)
-            seconds = timed(lambda: run(server))
+            seconds = timed(lambda run=run, server=server: run(server))
             rows.append((label, seconds, server.peak_rss_mb()))
     for workers in (1, 2):
         seconds, rss = ingest_cli(articles, workers)

@@ -4,6 +4,7 @@ fields, unknown fields, forged and replayed cursors. Never a 5xx, never a half-w
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import socket
 import threading
@@ -70,10 +71,8 @@ def _raw(base: str, request: bytes, pause: float = 0.0, tail: bytes = b"", hang_
         sock.sendall(request)
         if pause:
             time.sleep(pause)
-            try:
+            with contextlib.suppress(OSError):  # the server may have answered and closed already
                 sock.sendall(tail)
-            except OSError:
-                pass
         if hang_up:
             sock.shutdown(socket.SHUT_WR)
         chunks = []

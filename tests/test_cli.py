@@ -18,7 +18,6 @@ from sqlalchemy.engine import make_url
 from app import cli
 from app.cli import main
 from app.config import get_settings
-
 from tests.samples import FARM, HARBOUR, RAIL, numbered
 
 ROOT = Path(__file__).resolve().parents[1]

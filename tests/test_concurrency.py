@@ -17,7 +17,6 @@ from app import services
 from app.intake import NewArticle
 from app.models import entity_table
 from app.nlp.types import ExtractedEntity, Extraction, Span
-
 from tests.samples import HARBOUR, numbered
 
 CLIENTS = 8
@@ -112,7 +111,7 @@ def test_writers_sharing_entities_in_opposite_orders(engine: Engine) -> None:
                                  authors=[], published_at=None, language="en")
             try:
                 assert services.ingest_article(engine, article, _extraction(ordered, f"w{worker}r{r}")).created
-            except BaseException as exc:  # noqa: BLE001 - reported below, with the others
+            except BaseException as exc:
                 errors.append(exc)
 
     threads = [threading.Thread(target=write, args=(w,)) for w in (0, 1)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-
 import os
 import signal
 import sqlite3
@@ -38,7 +37,8 @@ class BrokenOn:
         return self.real.extract(text, language_hint)
 
     def extract_many(self, texts, batch_size: int = 16, hints=None):  # type: ignore[no-untyped-def]
-        for text, hint in zip(texts, hints if hints is not None else itertools.repeat(None)):
+        # No strict zip: without hints, None is repeated for every text.
+        for text, hint in zip(texts, hints if hints is not None else itertools.repeat(None)):  # noqa: B905
             yield self.extract(text, hint)
 
 

@@ -73,6 +73,5 @@ def test_a_missing_spacy_model_is_a_clear_startup_error(tmp_path: object) -> Non
     from app.nlp.pipeline import ModelNotFoundError
 
     app = create_app(Settings(database_url="sqlite:///:memory:", spacy_model="xx_no_such_pipeline"))
-    with pytest.raises(ModelNotFoundError, match="xx_no_such_pipeline"):
-        with TestClient(app):
-            pass
+    with pytest.raises(ModelNotFoundError, match="xx_no_such_pipeline"), TestClient(app):
+        pass

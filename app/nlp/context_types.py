@@ -95,8 +95,10 @@ def _placed(text: str, m: Mention) -> bool:
     if _PLACE_BEFORE.search(text[max(0, m.start - 12):m.start]):
         return True
     after = _PLACE_AFTER.match(text[m.end:m.end + 40])
-    return after is not None and any(
-        is_place_name(name) or region_name(name) or country_name(name) for name in (after.group(1), after.group(1).split()[0]))
+    if after is None:
+        return False
+    names = (after.group(1), after.group(1).split()[0])
+    return any(is_place_name(name) or region_name(name) or country_name(name) for name in names)
 
 
 def _is_place(m: Mention) -> bool:

@@ -252,7 +252,8 @@ def extract(text: str, parsed: list[tuple[Paragraph, Doc]], quotes: Quotes,
             if ent.label_ in KEPT_LABELS and (m := from_span(text, ent, para.start)):
                 mentions.append(m)
     mentions = listings.with_places(text, mentions)
-    mentions = [m for m in add_surnames(text, context_types.retype(text, split_compounds(text, mentions))) if m.start < body_end]
+    retyped = context_types.retype(text, split_compounds(text, mentions))
+    mentions = [m for m in add_surnames(text, retyped) if m.start < body_end]
     mentions = non_names.without_non_names(text, mentions, quotes)
     for m in mentions:
         m.in_quote = quotes.containing(m.start, m.end) is not None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import Protocol
 
 _GENDERED_BEFORE = re.compile(
@@ -22,14 +23,20 @@ _REACH = 160
 
 
 class _Mention(Protocol):
-    entity: int
-    type: str
-    start: int
-    end: int
-    in_quote: bool
+    # Read-only: the mentions are frozen.
+    @property
+    def entity(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def in_quote(self) -> bool: ...
 
 
-def of_people(mentions: list[_Mention], text: str) -> dict[int, str]:
+def of_people(mentions: Sequence[_Mention], text: str) -> dict[int, str]:
     """"m" or "f" for each person the article marks as one: honorifics and gendered
     nouns decide when they never disagree; else the pronouns after the person's name,
     when most of them agree."""

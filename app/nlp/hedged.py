@@ -33,7 +33,7 @@ def _in_paragraph(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attr
         if span is None or quotes.containing(offset + verb.idx):
             continue
         first, last = span
-        while last.i > first.i and (last.is_punct and last.text not in "”\"" or last.is_space):
+        while last.i > first.i and ((last.is_punct and last.text not in "”\"") or last.is_space):
             last = doc[last.i - 1]
         start, end = offset + first.idx, offset + last.idx + len(last)
         if word_count(text, start, end) < _MIN_WORDS:
@@ -52,7 +52,7 @@ def _claim(verb: Token) -> tuple[Token, Token] | None:
         complement = next((c for c in children if c.dep_ in _COMPLEMENTS and c.i > verb.i), None)
         if complement is None:
             return None
-        if subject is None or subject.dep_ == "expl" or subject.lower_ == "it" and complement.dep_ == "ccomp":
+        if subject is None or subject.dep_ == "expl" or (subject.lower_ == "it" and complement.dep_ == "ccomp"):
             # "It appears that …": the clause is the claim.
             return (complement.left_edge, complement.right_edge) if complement.dep_ == "ccomp" else None
         return subject.left_edge, complement.right_edge

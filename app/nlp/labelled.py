@@ -79,4 +79,5 @@ def _labelled(doc: Doc, offset: int, quotes: Quotes, text: str, headline: bool,
     start, end = offset + m.end(), offset + len(doc.text.rstrip())
     if word_count(text, start, end) < _MIN_WORDS:
         return None
-    return Attribution(start, end, offset + m.end(1), offset + m.end(1) + 1, (offset + m.start(1), offset + m.end(1)), None)
+    colon = offset + m.end(1)
+    return Attribution(start, end, colon, colon + 1, (offset + m.start(1), offset + m.end(1)), None)

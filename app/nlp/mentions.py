@@ -106,11 +106,12 @@ def from_span(text: str, span: SpacySpan, offset: int) -> Mention | None:
     steps.append(_without_possessive)
     if span.label_ == "PERSON":
         steps.append(_without_titles)
-    bounds: Bounds | None = (start, end)
+    bounds: Bounds = (start, end)
     for step in steps:
-        bounds = step(text, *bounds)
-        if bounds is None:
+        stepped = step(text, *bounds)
+        if stepped is None:
             return None
+        bounds = stepped
     start, end = bounds
     surface = text[start:end]
     if not is_name(surface):

@@ -34,7 +34,7 @@ def _in_paragraph(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attr
         if clause is None:
             continue
         first, last = clause.left_edge, clause.right_edge
-        while last.i > first.i and (last.is_punct and last.text not in "”\"" or last.is_space):
+        while last.i > first.i and ((last.is_punct and last.text not in "”\"") or last.is_space):
             last = doc[last.i - 1]
         start, end = offset + first.idx, offset + last.idx + len(last)
         if word_count(text, start, end) < _MIN_WORDS:

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import replace
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from itertools import islice
 
 import spacy
@@ -113,7 +113,7 @@ def _common_words(nlp: Language) -> frozenset[str]:
     if lookups is None or not lookups.has_table("lemma_index"):
         return frozenset()
     index = lookups.get_table("lemma_index")
-    return frozenset(w for key in index.keys() for w in index[key] if w.isalpha())
+    return frozenset(w for key in index for w in index[key] if w.isalpha())
 
 
 def _prepare(text: str, common: frozenset[str]) -> tuple[str, Quotes, str, list[Paragraph]]:
@@ -241,9 +241,9 @@ def _quotes(text: str, atts: list[Attribution], ctx: speakers.Context,
             extracted: list[ExtractedEntity], tokens: dict[int, Token]) -> Iterator[ExtractedQuote]:
     # Sources are resolved in the order they are read, so that "he" can follow a speaker.
     resolved: dict[int, int | None] = {}
-    for i in sorted(range(len(atts)), key=lambda i: atts[i].speaker[0] if atts[i].speaker else 0):
-        if atts[i].speaker is not None:
-            resolved[i] = speakers.resolve(atts[i].speaker, atts[i].speaker_token, ctx, text)
+    sourced = sorted((att.speaker[0], i, att.speaker) for i, att in enumerate(atts) if att.speaker is not None)
+    for _, i, source in sourced:
+        resolved[i] = speakers.resolve(source, atts[i].speaker_token, ctx, text)
     _resolve_role_labels(text, atts, resolved, extracted)
     for i, att in enumerate(atts):
         speaker = None
@@ -257,11 +257,10 @@ def _quotes(text: str, atts: list[Attribution], ctx: speakers.Context,
                 antecedent = speakers.relative_antecedent(att.speaker_token, s)
                 name = text[antecedent[0]:antecedent[1]] if antecedent else text[s:e]
             speaker = Speaker(name=name, entity=entity, mention=Span(text[s:e], s, e))
-        cue = Span(text[att.cue_start:att.cue_end], att.cue_start, att.cue_end) if att.cue else None
+        cue = None if att.cue is None else Span(text[att.cue[0]:att.cue[1]], *att.cue)
         parts = tuple(Span(text[s:e], s, e) for s, e in att.parts)
-        act = cues.cue_type(tokens.get(att.cue_start) if att.cue_start is not None else None, att.kind)
-        yield ExtractedQuote(text[att.start:att.end], att.start, att.end, att.kind, speaker, cue, parts,  # type: ignore[arg-type]
-                             act)
+        act = cues.cue_type(None if att.cue is None else tokens.get(att.cue[0]), att.kind)
+        yield ExtractedQuote(text[att.start:att.end], att.start, att.end, att.kind, speaker, cue, parts, act)
 
 
 def _resolve_role_labels(text: str, atts: list[Attribution], resolved: dict[int, int | None],
@@ -269,12 +268,13 @@ def _resolve_role_labels(text: str, atts: list[Attribution], resolved: dict[int,
     """A label that is a role ("Envoy: Azerbaijan seeks deeper US ties") names the person
     the story goes on to quote: the first person resolved as a source after it."""
     for i, att in enumerate(atts):
-        if att.speaker is None or resolved.get(i) is not None or not labelled.is_label(att, text):
+        label = att.speaker
+        if label is None or resolved.get(i) is not None or not labelled.is_label(att, text):
             continue
-        if text[att.speaker[0]:att.speaker[1]].casefold() not in speakers.ROLE_NOUNS:
+        if text[label[0]:label[1]].casefold() not in speakers.ROLE_NOUNS:
             continue
-        later = sorted((atts[j].speaker[0], entity) for j, entity in resolved.items()
-                       if entity is not None and extracted[entity].type == "PERSON" and atts[j].speaker
-                       and atts[j].speaker[0] > att.speaker[1])
+        later = sorted((source[0], entity) for j, entity in resolved.items()
+                       if (source := atts[j].speaker) is not None and entity is not None
+                       and extracted[entity].type == "PERSON" and source[0] > label[1])
         if later:
             resolved[i] = later[0][1]

@@ -11,7 +11,8 @@ _NAME_SEPARATORS = re.compile(r"\s*(?:,\s*and\s+|,|\s+and\s+|&)\s*")
 _FILED_FROM = re.compile(r"\s+in\s+[A-Z][\w.' -]*$")
 # A name is a few capitalised words (initials too), with the particles names carry.
 _NAME_WORD = re.compile(r"(?:[A-Z][\w'’-]*\.?|[A-Z]\.(?:[A-Z]\.)*)$")
-_PARTICLES = {"de", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "du", "al", "el", "bin", "ibn", "y"}
+_PARTICLES = {"de", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "du", "al", "el", "bin", "ibn",
+              "y"}
 MAX_NAME_WORDS = 5
 
 

@@ -253,7 +253,9 @@ def _verb_earlier(q: tuple[int, int], parsed: Sequence[tuple[Paragraph, Doc]], s
                 offset + verb.idx, offset + verb.idx + len(verb)):
             continue
         subject = subject_of(verb, skip=lambda t: quotes.containing(offset + t.idx) is not None)
-        if subject is None or subject.i > verb.i or subject.is_punct or subject.pos_ == "PRON" and subject.lower_ == "it":
+        if subject is None or subject.i > verb.i or subject.is_punct:
+            continue
+        if subject.pos_ == "PRON" and subject.lower_ == "it":
             continue
         if any(t.text in ("“", "”") for t in doc[verb.i + 1:first.i]):
             return None  # another quotation between them has its own attribution

@@ -36,7 +36,7 @@ def _content_span(first: Token, offset: int, last: Token | None = None,
     quotation)."""
     doc = first.doc
     start = first.left_edge
-    while start.i < first.i and (start.is_punct and start.text not in "“\"«") or start.is_space:
+    while (start.i < first.i and (start.is_punct and start.text not in "“\"«")) or start.is_space:
         start = doc[start.i + 1]
     end = _before_aside((last or first).right_edge, start)
     if before is not None and start.i < before.left_edge.i <= end.i:

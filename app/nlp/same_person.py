@@ -8,6 +8,7 @@ the person in full."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Protocol
 
 from app.nlp.mentions import is_name
@@ -23,10 +24,15 @@ _DESCRIBES = re.compile(r"(?:ing|ed)$|\d", re.IGNORECASE)
 
 
 class _Mention(Protocol):
-    entity: int
-    type: str
-    start: int
-    end: int
+    # Read-only: the mentions are frozen.
+    @property
+    def entity(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
 
 
 def _words(form: str) -> list[str]:
@@ -42,7 +48,7 @@ def _looks_like_a_persons_name(words: list[str]) -> bool:
         w[:1].isupper() and w.replace(".", "").replace("-", "").isalpha() for w in words)
 
 
-def by_surname(surname: str, mentions: list[_Mention], text: str, at: int) -> int | None:
+def by_surname(surname: str, mentions: Sequence[_Mention], text: str, at: int) -> int | None:
     """The person whose full name ends in `surname`, for a surname the model left out of
     its entities ("Swift got …" after a sentence ending in "Sunday."; "Schwartzman"
     typed PRODUCT): the one named last before `at`, else the first after."""
@@ -55,7 +61,7 @@ def by_surname(surname: str, mentions: list[_Mention], text: str, at: int) -> in
     return min(found)[1] if found else None
 
 
-def fuller(entity: int, mentions: list[_Mention], text: str, at: int) -> int:
+def fuller(entity: int, mentions: Sequence[_Mention], text: str, at: int) -> int:
     """The entity of the fuller name the same person goes by, or `entity` itself. When
     several fit, the one named last before `at`, else the first named after it."""
     forms: dict[int, list[str]] = {}
@@ -93,7 +99,7 @@ def fuller(entity: int, mentions: list[_Mention], text: str, at: int) -> int:
 _PERSON_AFTER = re.compile(r",\s+(?:\d{1,3}\s*[,)]|(?:a|an|the)\s+(?P<words>(?:[\w’'-]+\s+){0,3}[\w’'-]+))")
 
 
-def people(mentions: list[_Mention], text: str, roles: set[str]) -> set[int]:
+def people(mentions: Sequence[_Mention], text: str, roles: set[str]) -> set[int]:
     """The entities that are people: those typed PERSON, and names the small model typed
     ORG that the article writes as a person's, with an age or a role (one of `roles`)
     after them, or with the surname of someone typed PERSON."""

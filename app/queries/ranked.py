@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from sqlalchemy import Double, Select, String, bindparam, cast, column, func, literal_column, select, table, tuple_
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnClause, ColumnElement
 
 from app.pagination import decode_cursor, encode_cursor
 from app.prepared import Reader
@@ -47,7 +47,7 @@ def _match(db: Reader, searched: Any, names: Collection[str]) -> tuple[Any, Any,
     """What a search reads from: (FROM, row id, match condition, relevance score, lower is better)."""
     name = searched.name
     if not db.sqlite:
-        vector = literal_column(PG_VECTORS[name])
+        vector: ColumnClause[Any] = literal_column(PG_VECTORS[name])
         query: Any = None
         for param in sorted(p for p in names if p.startswith("term_")):
             parse = func.to_tsquery if param.endswith("_p") else func.phraseto_tsquery
@@ -55,8 +55,8 @@ def _match(db: Reader, searched: Any, names: Collection[str]) -> tuple[Any, Any,
             query = part if query is None else query.op("&&")(part)
         return searched, searched.c.id, vector.op("@@")(query), -cast(func.ts_rank(vector, query), Double)
     fts = table(f"{name}_fts", column("rowid"))
-    fts_ref = literal_column(f"{name}_fts")
-    weights = (literal_column(repr(w)) for w in FTS5_WEIGHTS[name])
+    fts_ref: ColumnClause[Any] = literal_column(f"{name}_fts")
+    weights: list[ColumnClause[Any]] = [literal_column(repr(w)) for w in FTS5_WEIGHTS[name]]
     return fts, fts.c.rowid, fts_ref.op("MATCH")(bindparam("match")), func.bm25(fts_ref, *weights)
 
 

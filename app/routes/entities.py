@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from app.deps import JSON, Cursor, CueTypeFilter, EngineDep, Id, Limit, QueryText
+from app.deps import JSON, CueTypeFilter, Cursor, EngineDep, Id, Limit, QueryText
 from app.errors import NotFound
 from app.openapi_docs import ERRORS
 from app.prepared import reading

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from app.deps import JSON, MAX_ID, SEARCH_HELP, Cursor, CueTypeFilter, EngineDep, Limit, QueryText
+from app.deps import JSON, MAX_ID, SEARCH_HELP, CueTypeFilter, Cursor, EngineDep, Limit, QueryText
 from app.openapi_docs import ERRORS
 from app.prepared import reading
 from app.queries import quotes

@@ -20,7 +20,7 @@ def assert_offsets(text: str, extraction: Extraction) -> None:
     for q in extraction.quotes:
         assert text[q.start:q.end] == q.text, q
         assert q.parts and q.parts[0].start == q.start and q.parts[-1].end == q.end, q
-        for part, after in zip(q.parts, q.parts[1:] + (None,), strict=True):
+        for part, after in zip(q.parts, (*q.parts[1:], None), strict=True):
             assert text[part.start:part.end] == part.text and part.start < part.end, q
             assert after is None or part.end <= after.start, q
         if q.speaker is not None:

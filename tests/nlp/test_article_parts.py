@@ -4,10 +4,9 @@ they are named again."""
 from __future__ import annotations
 
 import pytest
+from extraction_checks import assert_offsets, entity_named, quote_containing
 
 from app.nlp.pipeline import Extractor
-
-from extraction_checks import assert_offsets, entity_named, quote_containing
 
 
 @pytest.mark.parametrize("dateline", [

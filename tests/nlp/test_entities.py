@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.nlp.pipeline import Extractor
-
 from extraction_checks import assert_offsets, entity_named
+
+from app.nlp.pipeline import Extractor
 
 
 def test_possessive_and_leading_the_are_not_part_of_names(nlp_extractor: Extractor) -> None:

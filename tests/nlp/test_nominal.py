@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.nlp.pipeline import Extractor
-
 from extraction_checks import assert_offsets, no_quote_containing, quote_containing
+
+from app.nlp.pipeline import Extractor
 
 
 def test_possessive_claim_names_its_source(nlp_extractor: Extractor) -> None:

@@ -4,12 +4,11 @@ none of that may move an offset."""
 
 from __future__ import annotations
 
+from extraction_checks import assert_offsets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.nlp.pipeline import Extractor, _prepare
-
-from extraction_checks import assert_offsets
 
 # Pieces of the article parts the extractor rewrites or cuts, and characters whose case
 # mapping changes their length ("İ".lower() is two characters, "ß".upper() is "SS").

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from extraction_checks import SEED_DIR, assert_offsets
 
 from app.nlp.pipeline import Extractor, ModelNotFoundError, load_pipeline
-
-from extraction_checks import SEED_DIR, assert_offsets
 
 SAMPLES = [
     "“We will win,” Jane Porter said on Monday in Chicago.",

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from extraction_checks import assert_offsets, no_quote_containing, quote_containing
 
 from app.nlp.pipeline import Extractor
-
-from extraction_checks import assert_offsets, no_quote_containing, quote_containing
 
 
 @pytest.mark.parametrize(
