@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span as SpacySpan
 
+from app.nlp.lexicons import words
 from app.nlp.places import country_name, is_demonym, is_known_place, is_state_abbreviation, is_territory, state_name
 
 KEPT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
@@ -48,15 +49,7 @@ _STANCE_PREFIX = re.compile(r"^(?:pro|anti|non|post|pre|un|ultra|neo|mid|ex|self
 NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 # A dot that ends one of these belongs to the word: "Jr.", "Inc.", "Va.".
 _ABBREVIATIONS = {"Jr", "Sr", "Inc", "Co", "Corp", "Ltd", "St", "Bros"}
-TITLES = {
-    "mr", "mrs", "ms", "dr", "sir", "president", "senator", "sen", "rep", "gov", "governor", "minister",
-    "prime", "secretary", "ambassador", "judge", "mayor", "general", "gen", "pope", "king", "queen",
-    "prince", "chancellor", "speaker", "leader", "chairman", "chief", "director", "candidate", "former",
-    "founder", "superintendent", "commissioner", "coach", "professor", "prof", "detective", "sergeant", "sgt",
-    "lieutenant", "lt", "captain", "capt", "colonel", "col", "reverend", "rev", "rabbi", "bishop", "archbishop",
-    "cardinal", "sheriff", "councilman", "councilwoman", "congressman", "congresswoman", "assemblyman",
-    "assemblywoman", "deputy", "vice", "acting", "attorney",
-}
+TITLES = words("titles")  # before a name: cut from it, and a person's
 # The last word of a name that only organisations carry: "Peter G. Peterson Foundation",
 # "Brennan Center" come out of the small model as people. ("Post" is left out: it is a
 # surname too.)

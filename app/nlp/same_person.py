@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from typing import Protocol
 
 from app.nlp.mentions import is_name
@@ -99,7 +100,7 @@ def fuller(entity: int, mentions: Sequence[_Mention], text: str, at: int) -> int
 _PERSON_AFTER = re.compile(r",\s+(?:\d{1,3}\s*[,)]|(?:a|an|the)\s+(?P<words>(?:[\w’'-]+\s+){0,3}[\w’'-]+))")
 
 
-def people(mentions: Sequence[_Mention], text: str, roles: set[str]) -> set[int]:
+def people(mentions: Sequence[_Mention], text: str, roles: AbstractSet[str]) -> set[int]:
     """The entities that are people: those typed PERSON, and names the small model typed
     ORG that the article writes as a person's, with an age or a role (one of `roles`)
     after them, or with the surname of someone typed PERSON."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from app.nlp import gender, same_person
+from app.nlp.lexicons import words
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _NAME_LEFT = {"compound", "flat", "det", "amod", "poss", "nmod", "nummod"}
@@ -19,16 +20,7 @@ PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 RELATIVE_PRONOUNS = {"who", "whom", "which", "that"}
 ORG_PRONOUNS = {"it"}
 # What such a description or title calls a person, so "the ambassador" finds Khazar Ibrahim.
-ROLE_NOUNS = {
-    "ambassador", "spokesman", "spokeswoman", "spokesperson", "official", "minister", "president",
-    "senator", "governor", "mayor", "secretary", "director", "chairman", "chairwoman", "leader",
-    "candidate", "analyst", "lawyer", "attorney", "judge", "envoy", "diplomat", "chief", "executive",
-    "congressman", "congresswoman", "lawmaker", "representative", "nominee", "billionaire", "businessman",
-    "general", "commander", "officer", "premier", "chancellor", "king", "queen", "prince", "pope",
-    "professor", "economist", "expert", "author", "founder", "ceo", "manager", "head", "adviser", "advisor",
-    "aide", "strategist", "pollster", "activist", "campaigner", "prosecutor", "sheriff", "woman", "man",
-    "farmer", "father", "mother", "owner", "student", "teacher", "doctor", "nurse", "worker", "resident",
-}
+ROLE_NOUNS = words("role_nouns")  # nouns that describe a person by role
 _PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 
 
