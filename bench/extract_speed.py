@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import time
 from collections.abc import Callable
@@ -52,9 +53,13 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     texts = _texts(args.texts)
+    started = time.perf_counter()
     nlp = load_pipeline()
-    extractor = Extractor(nlp)
+    spacy_load = time.perf_counter() - started
+    extractor = Extractor(nlp)  # and what it loads besides: the language identifier, gazetteers
+    load = time.perf_counter() - started
     list(extractor.extract_many(texts[:2]))  # warm up both paths
+    load_rss = _peak_rss_mb()
 
     paras = [t[p.start:p.end] for t in texts for p in paragraphs(t)]
     batch = max(32, args.batch_size * 8)  # what extract_many passes to nlp.pipe
@@ -77,7 +82,13 @@ def main(argv: list[str] | None = None) -> int:
           f"CPU {100 * (ec - pc) / pc:+.1f} %")
     print(f"Extractor overhead over nlp.pipe, paragraphs:     wall {100 * (ew - qw) / qw:+.1f} %, "
           f"CPU {100 * (ec - qc) / qc:+.1f} %")
+    print(f"Load: spaCy pipeline {spacy_load:.2f} s, whole extractor {load:.2f} s (wall); peak RSS "
+          f"{load_rss:.0f} MB after loading and two articles, {_peak_rss_mb():.0f} MB at the end")
     return 0
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
 if __name__ == "__main__":
