@@ -9,6 +9,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
 
+from app.nlp.same_person import Located
+
 _GENDERED_BEFORE = re.compile(
     r"\b(?:(?P<m>Mr|Messrs|congressman|spokesman|chairman|businessman|actor|husband|father|son|brother|king|"
     r"Sir|Lord|Prince)|(?P<f>Mrs|Ms|Miss|Mme|congresswoman|spokeswoman|chairwoman|businesswoman|actress|wife|"
@@ -22,16 +24,7 @@ _STOP = re.compile(r"[.!?](?=\s)|\n|[\"“”‘]")
 _REACH = 160
 
 
-class _Mention(Protocol):
-    # Read-only: the mentions are frozen.
-    @property
-    def entity(self) -> int: ...
-    @property
-    def type(self) -> str: ...
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
+class _Mention(Located, Protocol):
     @property
     def in_quote(self) -> bool: ...
 

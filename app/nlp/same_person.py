@@ -24,8 +24,9 @@ _PERSONISH = {"PERSON", "ORG"}
 _DESCRIBES = re.compile(r"(?:ing|ed)$|\d", re.IGNORECASE)
 
 
-class _Mention(Protocol):
-    # Read-only: the mentions are frozen.
+class Located(Protocol):
+    """An entity's mention where it stands in the text (speakers.EntityMention), read-only."""
+
     @property
     def entity(self) -> int: ...
     @property
@@ -49,7 +50,7 @@ def _looks_like_a_persons_name(words: list[str]) -> bool:
         w[:1].isupper() and w.replace(".", "").replace("-", "").isalpha() for w in words)
 
 
-def by_surname(surname: str, mentions: Sequence[_Mention], text: str, at: int) -> int | None:
+def by_surname(surname: str, mentions: Sequence[Located], text: str, at: int) -> int | None:
     """The person whose full name ends in `surname`, for a surname the model left out of
     its entities ("Swift got …" after a sentence ending in "Sunday."; "Schwartzman"
     typed PRODUCT): the one named last before `at`, else the first after."""
@@ -62,7 +63,7 @@ def by_surname(surname: str, mentions: Sequence[_Mention], text: str, at: int) -
     return min(found)[1] if found else None
 
 
-def fuller(entity: int, mentions: Sequence[_Mention], text: str, at: int) -> int:
+def fuller(entity: int, mentions: Sequence[Located], text: str, at: int) -> int:
     """The entity of the fuller name the same person goes by, or `entity` itself. When
     several fit, the one named last before `at`, else the first named after it."""
     forms: dict[int, list[str]] = {}
@@ -100,7 +101,7 @@ def fuller(entity: int, mentions: Sequence[_Mention], text: str, at: int) -> int
 _PERSON_AFTER = re.compile(r",\s+(?:\d{1,3}\s*[,)]|(?:a|an|the)\s+(?P<words>(?:[\w’'-]+\s+){0,3}[\w’'-]+))")
 
 
-def people(mentions: Sequence[_Mention], text: str, roles: AbstractSet[str]) -> set[int]:
+def people(mentions: Sequence[Located], text: str, roles: AbstractSet[str]) -> set[int]:
     """The entities that are people: those typed PERSON, and names the small model typed
     ORG that the article writes as a person's, with an age or a role (one of `roles`)
     after them, or with the surname of someone typed PERSON."""
