@@ -138,7 +138,8 @@ class Entity(BaseModel):
     aliases: list[str]
     article_count: int
     mention_count: int
-    quote_count: int
+    quote_count: int = Field(description="Attributions to this entity, beliefs and intentions included "
+                                         "(its quotes listing gives speech unless asked for them)")
 
 
 class ArticleSummary(BaseModel):
@@ -151,7 +152,7 @@ class ArticleSummary(BaseModel):
     ingested_at: AwareDatetime
     word_count: int
     entity_count: int
-    quote_count: int
+    quote_count: int = Field(description="Attributions found in the article, beliefs and intentions included")
 
 
 class ArticleDetail(ArticleSummary):
