@@ -17,7 +17,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.head import HeadAsGet
-from app.limits import BodyLimit, TimeLimit
+from app.limits import BodyLimit, InFlightLimit, TimeLimit
 from app.nlp.pipeline import Extractor, load_pipeline
 from app.observability import RequestContext, configure_logging
 from app.routes import articles, batch, entities, health, quotes
@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
         max_bytes=settings.max_body_bytes,
         max_batch_bytes=settings.max_body_bytes * 16,
     )
+    app.add_middleware(InFlightLimit, max_in_flight=settings.max_in_flight)
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,
