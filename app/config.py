@@ -18,6 +18,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = 2 * 1024 * 1024
     max_batch_items: int = 1000
     request_timeout_seconds: float = 120.0
+    # Each read statement's budget (SQLite progress handler, PostgreSQL statement_timeout):
+    # reads take milliseconds, and one that runs longer holds a read thread from others.
+    read_timeout_seconds: float = Field(default=2.0, gt=0)
+    # Requests served at once by one worker; past it, 503 with Retry-After at once. Well
+    # past what the read threads (8) and the extractor (2) serve, so that only a backlog is
+    # shed, never a busy moment.
+    max_in_flight: int = Field(default=64, ge=1)
     migrate_on_start: bool = True
     log_level: str = "info"
     # Comma-separated origins allowed by CORS; empty means CORS is off.

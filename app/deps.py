@@ -18,7 +18,9 @@ from sqlalchemy.exc import InternalError, OperationalError
 from app.config import Settings
 from app.db import refuses_writes
 from app.nlp.pipeline import Extractor
+from app.prepared import reading
 from app.queries.ranked import RANK_WINDOW
+from app.search import MAX_PREFIX_TERMS, MIN_PREFIX_CHARS
 
 T = TypeVar("T")
 
@@ -79,10 +81,31 @@ def _no_nul(value: str | None) -> str | None:
 
 QueryText = Annotated[str | None, AfterValidator(_no_nul)]
 SEARCH_HELP = (
-    "Every word, any case and inflection; \"a phrase\" in double quotes, pref* for a prefix. "
+    "Every word, any case and inflection; \"a phrase\" in double quotes, pref* for a prefix "
+    f"(at least {MIN_PREFIX_CHARS} characters, at most {MAX_PREFIX_TERMS} prefixes). "
     f"Best match first, among the newest {RANK_WINDOW:,} matches: narrow with more words or the "
     "other filters to reach older ones."
 )
+
+
+async def run_read(request: Request, fn: Callable[..., T], *args: Any) -> T:
+    """fn(reader, *args) in a read thread, each statement within the read budget.
+
+    The event loop never waits on SQL: a slow search holds one of the read threads (a
+    bounded number, fewer than the pool's connections), never /health or the other
+    requests. One thread hop per request, not FastAPI's several for a sync route."""
+    state = request.app.state
+    return await anyio.to_thread.run_sync(
+        partial(_read, state.engine, state.settings.read_timeout_seconds, fn, *args),
+        # Not abandoned when the request is cancelled: the budget ends it soon, and an
+        # abandoned thread could hold a connection past the engine's disposal.
+        limiter=state.read_limiter,
+    )
+
+
+def _read(engine: Engine, budget: float, fn: Callable[..., T], *args: Any) -> T:
+    with reading(engine, budget) as db:
+        return fn(db, *args)
 
 
 # How long /health reports failing writes after the last one failed: long enough for a

@@ -57,6 +57,13 @@ class InvalidInput(AppError):
     status, slug = 422, "invalid-input"
 
 
+class ReadTooSlow(AppError):
+    """A read statement ran past its time budget and was cut: a busy moment, or a search
+    too broad for the corpus. Trying again later (or narrower) may succeed."""
+
+    status, slug = 503, "read-timeout"
+
+
 class ExtractionFailed(AppError):
     """The text is valid but the extractor broke on it: the article is not stored."""
 

@@ -1,5 +1,5 @@
-"""Request body limits, enforced as the bytes arrive: a large body is refused before it is
-read whole, whatever its Content-Length claims."""
+"""Limits on what one request, or many, may take: its body (refused before it is read
+whole, whatever its Content-Length claims), its time, and how many are served at once."""
 
 from __future__ import annotations
 
@@ -72,3 +72,38 @@ class TimeLimit:
                 headers={"Retry-After": "10"},
             )
             await response(scope, receive, send)
+
+
+class InFlightLimit:
+    """Past `max_in_flight` requests being served, the next is answered 503 at once.
+
+    Queued requests would only wait behind the ones already holding the read threads and
+    the extractor, and a client that gave up still costs its work; a quick 503 with
+    Retry-After lets the client (or a load balancer) try again or elsewhere. /health and
+    /metrics are always served: they say whether the service is up, overloaded or not."""
+
+    EXEMPT = frozenset({"/health", "/metrics"})
+
+    def __init__(self, app: ASGIApp, *, max_in_flight: int) -> None:
+        self.app = app
+        self.max_in_flight = max_in_flight
+        self.in_flight = 0  # one event loop per worker: no lock needed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self.EXEMPT:
+            await self.app(scope, receive, send)
+            return
+        if self.in_flight >= self.max_in_flight:
+            response = problem(
+                503,
+                f"The server is serving {self.max_in_flight} requests already; try again shortly.",
+                slug="overloaded",
+                headers={"Retry-After": "1"},
+            )
+            await response(scope, receive, send)
+            return
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1

@@ -17,13 +17,14 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.head import HeadAsGet
-from app.limits import BodyLimit, TimeLimit
+from app.limits import BodyLimit, InFlightLimit, TimeLimit
 from app.nlp.pipeline import Extractor, load_pipeline
 from app.observability import RequestContext, configure_logging
 from app.routes import articles, batch, entities, health, quotes
 from app.schemas import ArticleCreate, Problem
 
 log = logging.getLogger("newsdesk")
+READ_THREADS = 8
 
 DESCRIPTION = """
 Newsdesk turns news articles into structured, queryable facts: who is in the news, and
@@ -49,6 +50,10 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
         app.state.extractor = extractor or Extractor(load_pipeline(settings.spacy_model))
         # spaCy holds the GIL for most of its work: more threads would only add memory.
         app.state.extract_limiter = anyio.CapacityLimiter(2)
+        # Reads run in threads (app.deps.run_read): enough that a few slow searches leave
+        # room for the rest, fewer than the pool's connections (15 on SQLite, 20 on
+        # PostgreSQL) so that a read thread never waits for one.
+        app.state.read_limiter = anyio.CapacityLimiter(READ_THREADS)
         try:
             yield
         finally:
@@ -82,6 +87,7 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
         max_bytes=settings.max_body_bytes,
         max_batch_bytes=settings.max_body_bytes * 16,
     )
+    app.add_middleware(InFlightLimit, max_in_flight=settings.max_in_flight)
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,

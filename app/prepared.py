@@ -8,6 +8,7 @@ parameters, and rows come back as plain tuples."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,8 +20,16 @@ from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql import ClauseElement
 
+from app.errors import ReadTooSlow
+
 # How SQLAlchemy stores a DateTime in SQLite: text, UTC, always with microseconds.
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
+# SQLite calls the budget's check every this many virtual-machine steps (tens of
+# microseconds of work): a cut comes on time, and one clock read is small beside that
+# (no difference measurable on a 1M-row recursive query, within this machine's noise).
+PROGRESS_STEPS = 2_000
+SQLITE_INTERRUPT = 9
+PG_QUERY_CANCELED = "57014"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,21 +69,31 @@ class Reader:
     Values come back as the driver gives them; `time` and `json` turn SQLite's text into
     what the API serves (PostgreSQL's driver already returns datetimes and lists)."""
 
-    def __init__(self, connection: Any, dialect: Dialect) -> None:
+    def __init__(self, connection: Any, dialect: Dialect, budget: float | None = None) -> None:
         self.connection = connection  # SQLAlchemy's pooled DB-API connection
         self.cursor = connection.cursor()
         self.dialect = dialect
         self.sqlite = dialect.name == "sqlite"
+        self.budget = budget
+        self.deadline = float("inf")  # of the statement running, on SQLite
 
     def rows(self, key: Hashable, build: Callable[[], ClauseElement], **params: Any) -> list[tuple[Any, ...]]:
         statement = compile_once(self.dialect, key, build)
         return self.execute(statement.sql, statement.bind(params))
 
     def execute(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+        if self.sqlite and self.budget is not None:
+            self.deadline = time.monotonic() + self.budget
         try:
             self.cursor.execute(sql, params)
             return self.cursor.fetchall() if self.cursor.description else []
         except self.dialect.loaded_dbapi.Error as exc:
+            if _cut_by_budget(exc):
+                raise ReadTooSlow(
+                    f"The read took longer than its budget of {self.budget:g} seconds and was stopped; "
+                    "try again later, or narrow the query (fewer or longer words, more filters).",
+                    headers={"Retry-After": "5"},
+                ) from None
             if self.dialect.is_disconnect(exc, self.connection.dbapi_connection, self.cursor):
                 self.connection.invalidate(exc)  # the pool makes a new one next time
             raise _as_sqlalchemy_error(self.dialect, exc, sql, params) from exc
@@ -113,19 +132,40 @@ def _as_sqlalchemy_error(
     return DBAPIError.instance(sql, params, exc, dialect.loaded_dbapi.Error)
 
 
+def _cut_by_budget(exc: Exception) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return bool(code & 0xFF == SQLITE_INTERRUPT)
+    return getattr(exc, "sqlstate", None) == PG_QUERY_CANCELED
+
+
 @contextmanager
-def reading(engine: Engine) -> Iterator[Reader]:
-    """A Reader on a pooled connection; it goes back to the pool rolled back."""
+def reading(engine: Engine, budget: float | None = None) -> Iterator[Reader]:
+    """A Reader on a pooled connection; it goes back to the pool rolled back. With a
+    budget (seconds), each statement past it is stopped and raises ReadTooSlow (a 503)."""
     try:
         connection = engine.raw_connection()
     except engine.dialect.loaded_dbapi.Error as exc:
         raise _as_sqlalchemy_error(engine.dialect, exc) from exc
+    sqlite_connection = None
     try:
-        reader = Reader(connection, engine.dialect)
+        reader = Reader(connection, engine.dialect, budget)
         if reader.sqlite:
+            if budget is not None:
+                # A true return makes SQLite stop the statement with SQLITE_INTERRUPT.
+                sqlite_connection = connection.dbapi_connection
+                assert sqlite_connection is not None  # a pooled connection that is checked out has one
+                sqlite_connection.set_progress_handler(lambda: time.monotonic() > reader.deadline, PROGRESS_STEPS)
             # pysqlite is in autocommit mode here (app/db.py): without BEGIN, each SELECT
             # would see its own snapshot, and a detail could mix two states of an article.
             reader.execute("BEGIN")
+        elif budget is not None:
+            # LOCAL: it ends with this read's transaction, so writes on the same pooled
+            # connection later keep no limit.
+            reader.execute(f"SET LOCAL statement_timeout = {max(1, round(budget * 1000))}")
         yield reader
     finally:
+        if sqlite_connection is not None:
+            sqlite_connection.set_progress_handler(None, 0)  # the connection goes on to writes
         connection.close()
+

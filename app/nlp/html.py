@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -14,6 +15,13 @@ from app.nlp.plaintext import normalise_newlines
 MAX_TREE_SIZE = 200_000
 _CONFIG = use_config()
 _CONFIG.set("DEFAULT", "MAX_TREE_SIZE", str(MAX_TREE_SIZE))
+# libxml2 checks each attribute of a tag against the ones before it: a tag with 60,000
+# attributes took 79 s, 8,000 took 0.7 s. Real pages stay under a few dozen.
+MAX_ATTRIBUTES = 256
+# A tag this short cannot hold MAX_ATTRIBUTES: only longer ones are counted.
+_SHORTEST_SUSPECT = 2 * MAX_ATTRIBUTES
+_LONG_TAG = re.compile(rf"<[A-Za-z][^<>]{{{_SHORTEST_SUSPECT},}}")
+_ATTRIBUTE = re.compile(r"""[^\s"'=<>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]*))?""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +34,7 @@ class PageArticle:
 
 def parse_html_article(html: str, url: str | None = None) -> PageArticle:
     doc = trafilatura.bare_extraction(
-        html,
+        _trim_attributes(html),
         url=url,
         with_metadata=True,
         include_comments=False,
@@ -43,6 +51,21 @@ def parse_html_article(html: str, url: str | None = None) -> PageArticle:
         authors=authors,
         published_at=_date(doc.date),
     )
+
+
+def _trim_attributes(html: str) -> str:
+    """The page with no tag holding more than MAX_ATTRIBUTES attributes (the rest are
+    dropped): linear in the page, before the parser that is not. Trimmed, not refused:
+    what looks like a tag may be inside a script, which the article never shows anyway."""
+    return _LONG_TAG.sub(_trimmed, html)
+
+
+def _trimmed(tag: re.Match[str]) -> str:
+    text = tag.group()
+    for count, attribute in enumerate(_ATTRIBUTE.finditer(text, 1)):
+        if count == MAX_ATTRIBUTES:  # the first match is the tag's name
+            return text[:attribute.end()]
+    return text
 
 
 def _date_params() -> dict[str, object]:

@@ -3,7 +3,8 @@
 The steps, each its own module, in the order they run:
 1. The text spaCy reads, the article's own length so offsets hold: text (paragraphs,
    quotation marks), headline (Title Case and capitals to sentence case), dateline
-   ("BAKU, Nov 26 (Reuters) -" a sentence of its own), captions (photo credits blanked).
+   ("BAKU, Nov 26 (Reuters) -" a sentence of its own), captions (photo credits blanked),
+   bounds (runs without spaces blanked, long paragraphs parsed in pieces).
 2. Entities: mentions (spans cut to names, retyped, compounds parted; places holds the
    gazetteers), then entities (one canonical entity per person, place or body, salience).
 3. Attributions: reported (reporting verbs and their content, "according to", "as"
@@ -12,7 +13,8 @@ The steps, each its own module, in the order they run:
    captions give none. attribution classifies each as direct, mixed or indirect.
 4. Sources: speakers (names, pronouns, descriptions, surnames and labels resolved to
    entities).
-Every paragraph is parsed on its own, so no entity or sentence runs across a line break.
+Every paragraph is parsed on its own, so no entity or sentence runs across a line break;
+one too long to parse in linear time is parsed in pieces (bounds).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from app.nlp import (
+    bounds,
     captions,
     cues,
     dateline,
@@ -121,7 +124,9 @@ def _prepare(text: str, common: frozenset[str]) -> tuple[str, Quotes, str, list[
     paras = paragraphs(text)
     parse_text = headline.sentence_case(text, for_parsing(text, found), common)
     parse_text = captions.for_parsing(dateline.for_parsing(text, parse_text, paras), captions.credits(text, paras))
-    return text, found, parse_text, paras
+    # Last, so no rewrite above brings back a long run; the pieces are what is parsed.
+    parse_text = bounds.blank_long_runs(parse_text)
+    return text, found, parse_text, bounds.parse_pieces(parse_text, paras)
 
 
 # The attribution stages, by name, in the order they run; each has attribution.Stage's

@@ -21,6 +21,7 @@ from app.deps import (
     Id,
     Limit,
     QueryText,
+    run_read,
     run_write,
 )
 from app.errors import InvalidInput, NotFound, UnsupportedMediaType
@@ -32,7 +33,7 @@ from app.openapi_docs import (
     WRITE_ERRORS,
     example_detail,
 )
-from app.prepared import reading
+from app.prepared import Reader
 from app.queries import articles, quotes
 from app.schemas import ArticleDetail, ArticleEntity, ArticleSummary, Items, Page, Quote, Timestamp
 
@@ -100,8 +101,7 @@ async def create_article(request: Request, extractor: ExtractorDep, engine: Engi
     stored = await run_write(
         request, services.ingest, engine, extractor, article, limiter=request.app.state.extract_limiter
     )
-    with reading(engine) as db:
-        detail = articles.article_detail(db, stored.id)
+    detail = await run_read(request, articles.article_detail, stored.id)
     return JSON(
         detail,
         status_code=201 if stored.created else 200,
@@ -109,14 +109,14 @@ async def create_article(request: Request, extractor: ExtractorDep, engine: Engi
     )
 
 
-# Reads are async and query SQLite inline: each is well under a millisecond, and a hop to
-# the threadpool costs more than the query (see PERF-NOTES).
+# Reads run their SQL in a read thread (run_read), one hop per request: a search that
+# takes seconds must not hold the event loop, and so every other request, with it.
 
 
 @router.get("", response_model=Page[ArticleSummary], summary="List articles, newest first",
             responses=ERRORS)
 async def list_articles(
-    engine: EngineDep,
+    request: Request,
     limit: Limit = 20,
     cursor: Cursor = None,
     q: Annotated[QueryText, Query(max_length=200, description="Words in the title or text. " + SEARCH_HELP)] = None,
@@ -136,15 +136,13 @@ async def list_articles(
         published_after=published_after,
         published_before=published_before,
     )
-    with reading(engine) as db:
-        return JSON(articles.list_articles(db, filters, cursor, limit))
+    return JSON(await run_read(request, articles.list_articles, filters, cursor, limit))
 
 
 @router.get("/{article_id:int}", response_model=ArticleDetail, summary="One article with its entities and quotes",
             responses={200: {"links": ENTITY_LINKS}, **ERRORS})
-async def get_article(article_id: Id, engine: EngineDep) -> Response:
-    with reading(engine) as db:
-        detail = articles.article_detail(db, article_id)
+async def get_article(request: Request, article_id: Id) -> Response:
+    detail = await run_read(request, articles.article_detail, article_id)
     if detail is None:
         raise NotFound(f"No article with id {article_id}.")
     return JSON(detail)
@@ -152,20 +150,20 @@ async def get_article(article_id: Id, engine: EngineDep) -> Response:
 
 @router.get("/{article_id:int}/entities", response_model=Items[ArticleEntity],
             summary="The article's entities, most salient first", responses=ERRORS)
-async def get_article_entities(article_id: Id, engine: EngineDep) -> Response:
-    with reading(engine) as db:
-        if not articles.article_exists(db, article_id):
-            raise NotFound(f"No article with id {article_id}.")
-        return JSON({"items": articles.article_entities(db, article_id)})
+async def get_article_entities(request: Request, article_id: Id) -> Response:
+    return JSON(await run_read(request, _of_article, articles.article_entities, article_id))
 
 
 @router.get("/{article_id:int}/quotes", response_model=Items[Quote],
             summary="The article's quotes, in text order", responses=ERRORS)
-async def get_article_quotes(article_id: Id, engine: EngineDep) -> Response:
-    with reading(engine) as db:
-        if not articles.article_exists(db, article_id):
-            raise NotFound(f"No article with id {article_id}.")
-        return JSON({"items": quotes.article_quotes(db, article_id)})
+async def get_article_quotes(request: Request, article_id: Id) -> Response:
+    return JSON(await run_read(request, _of_article, quotes.article_quotes, article_id))
+
+
+def _of_article(db: Reader, items: Any, article_id: int) -> dict[str, Any]:
+    if not articles.article_exists(db, article_id):
+        raise NotFound(f"No article with id {article_id}.")
+    return {"items": items(db, article_id)}
 
 
 @router.delete("/{article_id:int}", status_code=204, dependencies=[WriteAccess],

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.deps import JSON, CueTypeFilter, Cursor, EngineDep, Id, Limit, QueryText
+from app.deps import JSON, CueTypeFilter, Cursor, Id, Limit, QueryText, run_read
 from app.errors import NotFound
 from app.openapi_docs import ERRORS
-from app.prepared import reading
+from app.prepared import Reader
 from app.queries import articles, entities, quotes
 from app.schemas import ArticleSummary, Entity, Page, Quote
 
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/entities", tags=["entities"])
 @router.get("", response_model=Page[Entity], summary="List entities, most written-about first",
             responses=ERRORS)
 async def list_entities(
-    engine: EngineDep,
+    request: Request,
     limit: Limit = 20,
     cursor: Cursor = None,
     type: Annotated[
@@ -29,14 +30,13 @@ async def list_entities(
     ] = None,
     q: Annotated[QueryText, Query(max_length=200, description="Part of the name or an alias")] = None,
 ) -> Response:
-    with reading(engine) as db:
-        return JSON(entities.list_entities(db, type_=type and type.upper(), q=q, cursor=cursor, limit=limit))
+    return JSON(await run_read(request, partial(entities.list_entities, type_=type and type.upper(), q=q,
+                                                cursor=cursor, limit=limit)))
 
 
 @router.get("/{entity_id:int}", response_model=Entity, summary="One entity", responses=ERRORS)
-async def get_entity(entity_id: Id, engine: EngineDep) -> Response:
-    with reading(engine) as db:
-        found = entities.get_entity(db, entity_id)
+async def get_entity(request: Request, entity_id: Id) -> Response:
+    found = await run_read(request, entities.get_entity, entity_id)
     if found is None:
         raise NotFound(f"No entity with id {entity_id}.")
     return JSON(found)
@@ -44,20 +44,21 @@ async def get_entity(entity_id: Id, engine: EngineDep) -> Response:
 
 @router.get("/{entity_id:int}/articles", response_model=Page[ArticleSummary],
             summary="Articles that mention the entity, newest first", responses=ERRORS)
-async def get_entity_articles(entity_id: Id, engine: EngineDep, limit: Limit = 20, cursor: Cursor = None) -> Response:
-    with reading(engine) as db:
-        if not entities.entity_exists(db, entity_id):
-            raise NotFound(f"No entity with id {entity_id}.")
-        return JSON(articles.entity_articles(db, entity_id, cursor, limit))
+async def get_entity_articles(request: Request, entity_id: Id, limit: Limit = 20, cursor: Cursor = None) -> Response:
+    return JSON(await run_read(request, _of_entity, entity_id, partial(articles.entity_articles, entity_id=entity_id,
+                                                                      cursor=cursor, limit=limit)))
 
 
 @router.get("/{entity_id:int}/quotes", response_model=Page[Quote],
             summary="Quotes the entity spoke, newest first", responses=ERRORS)
-async def get_entity_quotes(entity_id: Id, engine: EngineDep, limit: Limit = 20, cursor: Cursor = None,
+async def get_entity_quotes(request: Request, entity_id: Id, limit: Limit = 20, cursor: Cursor = None,
                             cue_type: CueTypeFilter = "speech") -> Response:
-    with reading(engine) as db:
-        if not entities.entity_exists(db, entity_id):
-            raise NotFound(f"No entity with id {entity_id}.")
-        return JSON(quotes.list_quotes(db, q=None, speaker_id=entity_id, article_id=None, kind=None,
-                                        cue_type=None if cue_type == "all" else cue_type,
-                                        cursor=cursor, limit=limit, listing="entity-quotes"))
+    return JSON(await run_read(request, _of_entity, entity_id, partial(
+        quotes.list_quotes, q=None, speaker_id=entity_id, article_id=None, kind=None,
+        cue_type=None if cue_type == "all" else cue_type, cursor=cursor, limit=limit, listing="entity-quotes")))
+
+
+def _of_entity(db: Reader, entity_id: int, listing: Any) -> dict[str, Any]:
+    if not entities.entity_exists(db, entity_id):
+        raise NotFound(f"No entity with id {entity_id}.")
+    return listing(db)

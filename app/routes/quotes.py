@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.deps import JSON, MAX_ID, SEARCH_HELP, CueTypeFilter, Cursor, EngineDep, Limit, QueryText
+from app.deps import JSON, MAX_ID, SEARCH_HELP, CueTypeFilter, Cursor, Limit, QueryText, run_read
 from app.openapi_docs import ERRORS
-from app.prepared import reading
 from app.queries import quotes
 from app.schemas import Page, Quote
 
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/quotes", tags=["quotes"])
 @router.get("", response_model=Page[Quote], summary="List quotes, newest first",
             responses={422: ERRORS[422], 503: ERRORS[503]})
 async def list_quotes(
-    engine: EngineDep,
+    request: Request,
     limit: Limit = 20,
     cursor: Cursor = None,
     q: Annotated[QueryText, Query(max_length=200, description="Words in the quote. " + SEARCH_HELP)] = None,
@@ -28,7 +28,6 @@ async def list_quotes(
     kind: Literal["direct", "mixed", "indirect"] | None = None,
     cue_type: CueTypeFilter = "speech",
 ) -> Response:
-    with reading(engine) as db:
-        return JSON(quotes.list_quotes(db, q=q, speaker_id=speaker_id, article_id=article_id, kind=kind,
-                                        cue_type=None if cue_type == "all" else cue_type,
-                                        cursor=cursor, limit=limit))
+    return JSON(await run_read(request, partial(
+        quotes.list_quotes, q=q, speaker_id=speaker_id, article_id=article_id, kind=kind,
+        cue_type=None if cue_type == "all" else cue_type, cursor=cursor, limit=limit)))
