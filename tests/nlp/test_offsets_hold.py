@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.nlp.pipeline import Extractor, _prepare
+from app.nlp.pipeline import Extractor, prepare
 
 from extraction_checks import assert_offsets
 
@@ -28,6 +28,6 @@ def test_offsets_hold_on_any_text(nlp_extractor: Extractor, parts: list[str]) ->
     text = "".join(parts)
     if not text.strip():
         return
-    _, _, parse_text, _ = _prepare(text, nlp_extractor.common_words)
+    _, _, parse_text, _ = prepare(text, nlp_extractor.common_words)
     assert len(parse_text) == len(text)  # else spaCy's offsets are not the text's
     assert_offsets(text, nlp_extractor.extract(text))
