@@ -10,7 +10,7 @@ SHARED ?= ../shared
 
 export HOST PORT WEB_CONCURRENCY
 
-.PHONY: install run test eval bench lock clean
+.PHONY: install run test eval bench train lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/extract_speed.py
 	$(BIN)/python bench/backends.py
+
+# Refit the cue classifier on PolNeAR train (never dev) and rewrite its committed weights,
+# app/nlp/learned/cues.json: no randomness, so the same data give the same bytes.
+train: install
+	$(BIN)/python -m app.nlp.training.cues $(SHARED)/eval/polnear/train.jsonl
 
 # Re-pin every dependency to what is installed now (after changing pyproject.toml).
 lock: install

@@ -8,7 +8,8 @@ The steps, each its own module, in the order they run:
 2. Entities: mentions (spans cut to names, retyped, compounds parted; places holds the
    gazetteers), then entities (one canonical entity per person, place or body, salience).
 3. Attributions: reported (reporting verbs and their content, "according to", "as"
-   casting), hedged ("is expected to"), nominal ("expressed concern that"), labelled
+   casting), learned (verbs the lists lack that a classifier trained on PolNeAR takes
+   for cues, their content found as reported finds it), hedged ("is expected to"), nominal ("expressed concern that"), labelled
    ("Sanders: …", transcripts), quotes (quotations with their cue, continued turns);
    captions give none. attribution classifies each as direct, mixed or indirect.
 4. Sources: speakers (names, pronouns, descriptions, surnames and labels resolved to
@@ -45,6 +46,7 @@ from app.nlp import (
     speakers,
 )
 from app.nlp.attribution import Article, Attribution, Stage, classify
+from app.nlp.learned import stage as learned
 from app.nlp.text import Paragraph, Quotes, find_quotes, for_parsing, paragraphs
 from app.nlp.types import ExtractedEntity, ExtractedQuote, Extraction, Span, Speaker
 
@@ -96,7 +98,7 @@ class Extractor:
         items = zip(texts, hints, strict=True) if hints is not None else ((t, None) for t in texts)
         while chunk := list(islice(items, max(1, batch_size))):
             found = [(t, language.detect(t, hint)) for t, hint in chunk]
-            prepared = [_prepare(t, self.common_words) if lang == language.ENGLISH else None for t, lang in found]
+            prepared = [prepare(t, self.common_words) if lang == language.ENGLISH else None for t, lang in found]
             stream = (x[2][p.start:p.end] for x in prepared if x is not None for p in x[3])
             docs = self.nlp.pipe(stream, batch_size=max(32, batch_size * 8))
             for (_, lang), x in zip(found, prepared, strict=True):
@@ -119,7 +121,8 @@ def _common_words(nlp: Language) -> frozenset[str]:
     return frozenset(w for key in index for w in index[key] if w.isalpha())
 
 
-def _prepare(text: str, common: frozenset[str]) -> tuple[str, Quotes, str, list[Paragraph]]:
+def prepare(text: str, common: frozenset[str]) -> tuple[str, Quotes, str, list[Paragraph]]:
+    """The text, its quotations, the text as spaCy reads it, and its paragraphs."""
     found = find_quotes(text)
     paras = paragraphs(text)
     parse_text = headline.sentence_case(text, for_parsing(text, found), common)
@@ -136,6 +139,7 @@ def _prepare(text: str, common: frozenset[str]) -> tuple[str, Quotes, str, list[
 # --without NAME`) to measure what it adds.
 CLAUSE_STAGES: dict[str, Stage] = {
     "reported": reported.from_verbs,  # reporting verbs, stances, "according to", "as" casting
+    "learned": learned.from_model,  # cue verbs the lists lack, taken by a classifier (app/nlp/learned/)
     "hedged": hedged.from_hedges,  # "is expected to", "seems ready to": no source said
     "nominal": nominal.from_nouns,  # "expressed concern that", "the claim that"
     "labelled": labelled.from_label,  # "Sanders: …", transcript turns

@@ -4,7 +4,7 @@ Y", "Y, X said"), stances with a phrase for content ("vowed to …", "called for
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from spacy.tokens import Doc, Span, Token
 
@@ -123,39 +123,59 @@ def lemma(token: Token) -> str:
 
 def from_verbs(article: Article, _earlier: Sequence[Attribution]) -> list[Attribution]:
     """The stage: reporting verbs, stances and "according to", with what they report."""
-    return [a for para, doc in article.body() for a in _in_paragraph(doc, para.start, article.quotes, article.text)]
+    found = []
+    for para, doc in article.body():
+        found += verb_reports(doc, para.start, article.quotes, article.text, listed_roles)
+        found += _according_to(doc, para.start, article.quotes)
+        found += _characterised(doc, para.start, article.quotes)
+    return found
 
 
-def _in_paragraph(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attribution]:
+# What a cue verb can report, by the word lists that hold it: a clause ("reporting"), a
+# quotation after a colon ("speech"), an infinitive, a topic, a named object.
+Roles = frozenset[str]
+_ROLE_LISTS = (("reporting", REPORTING), ("speech", SPEECH), ("infinitive", INFINITIVE), ("topic", TOPIC),
+               ("object", OBJECT))
+
+
+def listed_roles(token: Token) -> Roles:
+    """The roles the word lists give the token's lemma (none: not a cue)."""
+    base = lemma(token)
+    return frozenset(name for name, listed in _ROLE_LISTS if base in listed)
+
+
+def verb_reports(doc: Doc, offset: int, quotes: Quotes, text: str,
+                 roles_of: Callable[[Token], Roles]) -> list[Attribution]:
+    """What the paragraph's cue verbs report: a verb is a cue with the roles `roles_of`
+    gives it (the word lists', or a learned model's)."""
     found: list[Attribution] = []
     reporter: dict[int, Token] = {}  # a second report -> the verb whose source it shares
     for token in doc:
-        base = lemma(token)
-        if token.pos_ not in ("VERB", "AUX") or base not in CUES:
+        if token.pos_ not in ("VERB", "AUX") or not (roles := roles_of(token)):
             continue
         if quotes.containing(offset + token.idx):
             continue  # speech reported inside a quotation belongs to the quoted speaker
         content: Token | None = None
         last: Token | None = None
-        if base in REPORTING:
+        if "reporting" in roles:
             content, last = _clause_reported(token)
-        if content is None and base in SPEECH:
+        if content is None and "speech" in roles:
             # "X said: “…”" — the quotation after a colon, not parsed as a clause.
             content = next((c for c in token.rights if c.dep_ in ("dobj", "parataxis", "npadvmod", "attr")), None)
             if content is not None and not quotes.overlapping(offset + content.left_edge.idx,
                                                               offset + content.right_edge.idx + 1):
                 content = None  # "told more jokes": an object, not something said
         parenthetical = False
-        if content is None and base in REPORTING and token.dep_ == "parataxis" and (
+        if content is None and "reporting" in roles and token.dep_ == "parataxis" and (
                 token.head.i > token.i or _sentence_goes_on(token)):
             # "The museum, Mr. Obama said, would make …", "Lenox thrived, he said, until
             # it went bankrupt": the sentence around the aside.
             content, parenthetical = token.head, True
-        aside_end = _as_aside(token) if content is None and base in REPORTING else None
+        aside_end = _as_aside(token) if content is None and "reporting" in roles else None
         if aside_end is not None:
             content, parenthetical = token.head, True
         if content is None:
-            content, last = _phrase_content(token)
+            content, last = _phrase_content(token, roles)
         if content is None:
             continue
         after = _next_report(content, last, token) or _participle_report(content, last)
@@ -167,12 +187,10 @@ def _in_paragraph(doc: Doc, offset: int, quotes: Quotes, text: str) -> list[Attr
         if not parenthetical and content.i < token.i and start <= offset + token.idx < end:
             continue
         if word_count(text, start, end) < _MIN_CONTENT_WORDS and not (
-                base in OBJECT and content.pos_ in _NAMED and content.dep_ == "dobj"):
+                "object" in roles and content.pos_ in _NAMED and content.dep_ == "dobj"):
             continue
         if att := _by_subject(token, start, end, offset, quotes, reporter.get(token.i, token)):
             found.append(att)
-    found.extend(_according_to(doc, offset, quotes))
-    found.extend(_characterised(doc, offset, quotes))
     return found
 
 
@@ -258,12 +276,12 @@ def _clause_reported(verb: Token) -> tuple[Token | None, Token | None]:
     return None, None
 
 
-def _phrase_content(verb: Token) -> tuple[Token | None, Token | None]:
+def _phrase_content(verb: Token, roles: Roles) -> tuple[Token | None, Token | None]:
     """Content that is not a clause: an infinitive, a topic, or a named object."""
     base = lemma(verb)
     children = list(verb.children)
     obj = next((c for c in children if c.dep_ == "dobj"), None)
-    if base in INFINITIVE:
+    if "infinitive" in roles:
         xcomp = next((c for c in children if c.dep_ == "xcomp" and c.i > verb.i), None)
         if xcomp is not None:
             # Whoever is to act belongs to the content: "urged Congress to act", and
@@ -272,23 +290,23 @@ def _phrase_content(verb: Token) -> tuple[Token | None, Token | None]:
                 obj = next((p for c in children if c.dep_ == "prep" and c.lower_ == "on" and c.i < xcomp.i
                             for p in c.children if p.dep_ == "pobj"), None)
             return (obj if obj is not None and obj.i < xcomp.i else xcomp), xcomp
-    if base in TOPIC:
+    if "topic" in roles:
         for clause in children:
             # "called for the council to publish …", parsed as a clause marked by "for".
-            mark = next((c for c in clause.children if c.dep_ == "mark" and c.lower_ in TOPIC[base]), None)
+            mark = next((c for c in clause.children if c.dep_ == "mark" and c.lower_ in TOPIC.get(base, ())), None)
             if clause.dep_ == "advcl" and mark is not None and verb.i < mark.i < clause.i:
                 return verb.doc[mark.i + 1], clause
         for prep in children:
-            if prep.dep_ == "prep" and prep.lower_ in TOPIC[base] and prep.i > verb.i:
+            if prep.dep_ == "prep" and prep.lower_ in TOPIC.get(base, ()) and prep.i > verb.i:
                 pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
                 if pobj is not None:
-                    first = obj if obj is not None and obj.i < prep.i and base in OBJECT else pobj
+                    first = obj if obj is not None and obj.i < prep.i and "object" in roles else pobj
                     # "called for X to resign", "called on X to act": what X is to do
                     # is part of what was asked.
                     tail = next((c for c in children if c.dep_ in ("xcomp", "advcl") and c.i > pobj.i
                                  and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), pobj)
                     return first, tail
-    if base in OBJECT and obj is not None and obj.i > verb.i:
+    if "object" in roles and obj is not None and obj.i > verb.i:
         # "described X as Y", "called X Y", "accused X of Y": the object with its complement.
         tail = obj
         for c in children:

@@ -8,7 +8,7 @@ from extraction_checks import assert_offsets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.nlp.pipeline import Extractor, _prepare
+from app.nlp.pipeline import Extractor, prepare
 
 # Pieces of the article parts the extractor rewrites or cuts, and characters whose case
 # mapping changes their length ("İ".lower() is two characters, "ß".upper() is "SS").
@@ -27,6 +27,6 @@ def test_offsets_hold_on_any_text(nlp_extractor: Extractor, parts: list[str]) ->
     text = "".join(parts)
     if not text.strip():
         return
-    _, _, parse_text, _ = _prepare(text, nlp_extractor.common_words)
+    _, _, parse_text, _ = prepare(text, nlp_extractor.common_words)
     assert len(parse_text) == len(text)  # else spaCy's offsets are not the text's
     assert_offsets(text, nlp_extractor.extract(text))

@@ -1,0 +1,3 @@
+"""The learned parts of the extractor: models fitted on PolNeAR train
+(app/nlp/training/ fits them, `make train`), kept as small files beside their code and
+read from disk; the rules still find content and source."""
