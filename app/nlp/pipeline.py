@@ -9,9 +9,10 @@ The steps, each its own module, in the order they run:
    gazetteers), then entities (one canonical entity per person, place or body, salience).
 3. Attributions: reported (reporting verbs and their content, "according to", "as"
    casting), learned (verbs the lists lack that a classifier trained on PolNeAR takes
-   for cues, their content found as reported finds it), hedged ("is expected to"), nominal ("expressed concern that"), labelled
-   ("Sanders: …", transcripts), quotes (quotations with their cue, continued turns);
-   captions give none. attribution classifies each as direct, mixed or indirect.
+   for cues, their content found as reported finds it), hedged ("is expected to"),
+   nominal ("expressed concern that"), labelled ("Sanders: …", transcripts), quotes
+   (quotations with their cue, continued turns); captions give none. attribution
+   classifies each as direct, mixed or indirect.
 4. Sources: speakers (names, pronouns, descriptions, surnames and labels resolved to
    entities).
 Every paragraph is parsed on its own, so no entity or sentence runs across a line break;

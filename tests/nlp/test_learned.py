@@ -4,6 +4,7 @@ training code on a tiny invented corpus."""
 from __future__ import annotations
 
 import pytest
+from extraction_checks import assert_offsets, quote_containing
 from spacy.language import Language
 
 from app.nlp.learned import model
@@ -11,8 +12,6 @@ from app.nlp.pipeline import Extractor
 from app.nlp.reported import CUES, lemma
 from app.nlp.training import cues as training
 from app.nlp.training.fit import fit
-
-from extraction_checks import assert_offsets, quote_containing
 
 
 def test_the_committed_model_loads() -> None:

@@ -43,7 +43,8 @@ def examples(nlp: Language, articles: Sequence[dict],
                 if token.pos_ not in CANDIDATE_POS or quotes.containing(start):
                     continue
                 end = start + len(token)
-                out.append((token_features(token, para.start, quotes), int(any(s < end and start < e for s, e in cues))))
+                is_cue = any(s < end and start < e for s, e in cues)
+                out.append((token_features(token, para.start, quotes), int(is_cue)))
         yield out
 
 
