@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.nlp.bounds import MAX_PARSE_CHARS, MAX_RUN
-from app.nlp.pipeline import Extractor, _prepare
+from app.nlp.pipeline import Extractor, prepare
 from app.nlp.text import paragraphs
 
 # What made extraction quadratic (a run of marks, a word without end, a run-on sentence
@@ -35,7 +35,7 @@ def hostile(kind: str, size: int) -> str:
 @given(st.lists(_PIECES, min_size=1, max_size=40), st.integers(1, 8))
 def test_what_spacy_reads_is_bounded(nlp_extractor: Extractor, parts: list[str], repeat: int) -> None:
     text = "".join(parts) * repeat
-    _, _, parse_text, pieces = _prepare(text, nlp_extractor.common_words)
+    _, _, parse_text, pieces = prepare(text, nlp_extractor.common_words)
     assert len(parse_text) == len(text)
     paras = paragraphs(text)
     covered = [False] * len(text)
@@ -82,7 +82,7 @@ def test_extraction_time_grows_linearly(nlp_extractor: Extractor) -> None:
 def test_a_long_paragraph_is_parsed_in_pieces_at_sentence_ends(nlp_extractor: Extractor) -> None:
     sentence = "The council met on Monday and Lena Ortiz said the plan would go ahead. "
     text = sentence * 60
-    _, _, _, pieces = _prepare(text, nlp_extractor.common_words)
+    _, _, _, pieces = prepare(text, nlp_extractor.common_words)
     assert len(pieces) > 1
     assert all(re.fullmatch(r"(The council .*? ahead\. ?)+", text[p.start:p.end]) for p in pieces)
     extraction = nlp_extractor.extract(text)
