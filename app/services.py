@@ -102,7 +102,7 @@ def _extract_each(extractor: Extractor, texts: list[tuple[str, str | None]]) -> 
             done += 1
             yield extraction
             started = time.perf_counter()
-    except Exception:
+    except Exception:  # arbitrary text through third-party NLP: isolate, don't crash
         for text, hint in texts[done:]:
             started = time.perf_counter()
             try:

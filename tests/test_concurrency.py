@@ -111,7 +111,7 @@ def test_writers_sharing_entities_in_opposite_orders(engine: Engine) -> None:
                                  authors=[], published_at=None, language="en")
             try:
                 assert services.ingest_article(engine, article, _extraction(ordered, f"w{worker}r{r}")).created
-            except BaseException as exc:
+            except BaseException as exc:  # reported below, with the others
                 errors.append(exc)
 
     threads = [threading.Thread(target=write, args=(w,)) for w in (0, 1)]
