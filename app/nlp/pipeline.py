@@ -240,7 +240,7 @@ def _main_subjects(parsed: list[tuple[Paragraph, Doc]], located: list[speakers.E
             verb = token.head
             main = verb.dep_ == "ROOT" or (verb.dep_ == "ccomp" and verb.head.dep_ == "ROOT") or (
                 verb.dep_ == "advcl" and verb.i < verb.head.i)
-            if token.dep_ in ("nsubj", "nsubjpass") and main:
+            if token.dep_ in speakers.NOMINAL_SUBJECTS and main:
                 at = para.start + token.idx
                 if at in by_char:
                     out.append((at, by_char[at]))

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from app.nlp.attribution import Article, Attribution
 from app.nlp.labelled import is_label
 from app.nlp.reported import REPORTING, lemma
-from app.nlp.speakers import name_span, subject_of
+from app.nlp.speakers import NOMINAL_SUBJECTS, name_span, subject_of
 from app.nlp.text import Paragraph, Quotes, word_count
 
 # Fewer quoted words than this, with no cue, are a title or scare quotes, not speech...
@@ -128,7 +128,7 @@ def _verb_following(q: tuple[int, int], doc: Doc, offset: int, text: str, quotes
     verb = next((t for t in following if t.pos_ == "VERB"), None)
     if verb is None or any(t.is_punct for t in following if t.i < verb.i) or quotes.containing(offset + verb.idx):
         return None
-    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subject = next((c for c in verb.children if c.dep_ in NOMINAL_SUBJECTS), None)
     if subject is None or not (following[0].i <= subject.left_edge.i) or subject.i > verb.i + 4:
         return None
     speaker = name_span(subject, offset)

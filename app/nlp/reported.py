@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span, Token
 
 from app.nlp.attribution import Article, Attribution
 from app.nlp.lexicons import table, words
-from app.nlp.speakers import name_span, subject_of
+from app.nlp.speakers import NOMINAL_SUBJECTS, name_span, subject_of
 from app.nlp.text import Quotes, word_count
 
 # The word lists are data, in app/nlp/lexicons/, each with what it is for and its source.
@@ -62,7 +62,7 @@ def _next_report(first: Token, last: Token | None, verb: Token) -> Token | None:
     doc = verb.doc
     for tok in doc[first.left_edge.i + 2:(last or first).right_edge.i + 1]:
         if (tok.dep_ == "conj" and tok.pos_ == "VERB" and tok.tag_ == verb.tag_ and lemma(tok) in SPEECH_ACTS
-                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)):
+                and not any(c.dep_ in NOMINAL_SUBJECTS for c in tok.children)):
             return tok
     return None
 
@@ -270,7 +270,7 @@ def _clause_reported(verb: Token) -> tuple[Token | None, Token | None]:
         if clause.dep_ != "advcl" or clause.i < verb.i or any(
                 m.dep_ in ("mark", "advmod") and m.i < clause.i for m in clause.children):
             continue
-        subject = next((s for s in clause.children if s.dep_ in ("nsubj", "nsubjpass") and s.i < clause.i), None)
+        subject = next((s for s in clause.children if s.dep_ in NOMINAL_SUBJECTS and s.i < clause.i), None)
         if subject is not None:
             return subject, clause
     return None, None

@@ -14,7 +14,9 @@ from spacy.tokens import Token
 from app.nlp import gender, same_person
 from app.nlp.lexicons import words
 
-SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+# A verb's nominal subjects, active and passive; clausal ones ("What he said matters") too.
+NOMINAL_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+SUBJECTS = NOMINAL_SUBJECTS | {"csubj"}
 _NAME_LEFT = {"compound", "flat", "det", "amod", "poss", "nmod", "nummod"}
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 RELATIVE_PRONOUNS = {"who", "whom", "which", "that"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from app.nlp.lexicons import words
+from app.nlp.speakers import NOMINAL_SUBJECTS
 from app.nlp.text import Quotes
 
 # The verbs the classifier is asked about: what the rules' reporting verbs are.
@@ -40,7 +41,7 @@ def token_features(token: Token, offset: int, quotes: Quotes) -> list[str]:
             feats.append(f"lemma|child={base}|{dep}")
         if dep == "prep":
             feats += [f"prep={child.lower_}", f"lemma|prep={base}|{child.lower_}"]
-        elif dep in ("nsubj", "nsubjpass"):
+        elif dep in NOMINAL_SUBJECTS:
             kind = child.ent_type_ or child.tag_
             feats += [f"subject={kind}", f"subject_word={child.lower_}" if child.tag_ == "PRP" else "subject=noun"]
         elif dep == "ccomp":
