@@ -111,11 +111,12 @@ _worker: dict[str, Any] = {}
 
 def _init_worker() -> None:
     from app.db import make_engine
+    from app.extraction import InProcess
     from app.nlp.pipeline import Extractor, load_pipeline
 
     settings = get_settings()
     _worker["engine"] = make_engine(settings.database_url)
-    _worker["extractor"] = Extractor(load_pipeline(settings.spacy_model))
+    _worker["extractor"] = InProcess(Extractor(load_pipeline(settings.spacy_model)))
 
 
 def _ingest_chunk(chunk: list[Record]) -> list[tuple[str, str, str | None]]:

@@ -22,9 +22,17 @@ class Settings(BaseSettings):
     # reads take milliseconds, and one that runs longer holds a read thread from others.
     read_timeout_seconds: float = Field(default=2.0, gt=0)
     # Requests served at once by one worker; past it, 503 with Retry-After at once. Well
-    # past what the read threads (8) and the extractor (2) serve, so that only a backlog is
+    # past what the read threads (8) and the extraction processes (2) serve, so that only a backlog is
     # shed, never a busy moment.
     max_in_flight: int = Field(default=64, ge=1)
+    # Extraction runs in this many processes per service worker; each article gets the
+    # deadline (past it its process is killed: 422, nothing stored) and waits at most
+    # extract_wait_seconds for a free process (past it: 503 with Retry-After).
+    extract_processes: int = Field(default=2, ge=1)
+    extract_deadline_seconds: float = Field(default=30.0, gt=0)
+    extract_wait_seconds: float = Field(default=10.0, ge=0)
+    # A connection's time to send a request's headers (`newsdesk serve`); then it is closed.
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
     migrate_on_start: bool = True
     log_level: str = "info"
     # Comma-separated origins allowed by CORS; empty means CORS is off.

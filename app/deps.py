@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from functools import partial
@@ -17,7 +18,7 @@ from sqlalchemy.exc import InternalError, OperationalError
 
 from app.config import Settings
 from app.db import refuses_writes
-from app.nlp.pipeline import Extractor
+from app.extraction import Extracts
 from app.prepared import reading
 from app.queries.ranked import RANK_WINDOW
 from app.search import MAX_PREFIX_TERMS, MIN_PREFIX_CHARS
@@ -32,7 +33,7 @@ async def get_engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
-async def get_extractor(request: Request) -> Extractor:
+async def get_extractor(request: Request) -> Extracts:
     return request.app.state.extractor
 
 
@@ -41,7 +42,7 @@ async def get_settings_dep(request: Request) -> Settings:
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
-ExtractorDep = Annotated[Extractor, Depends(get_extractor)]
+ExtractorDep = Annotated[Extracts, Depends(get_extractor)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 MAX_PAGE = 100
@@ -113,12 +114,21 @@ def _read(engine: Engine, budget: float, fn: Callable[..., T], *args: Any) -> T:
 WRITE_FAILURE_WINDOW_SECONDS = 30.0
 
 
-async def run_write(request: Request, fn: Callable[..., T], *args: Any, limiter: Any = None) -> T:
+async def run_write(request: Request, fn: Callable[..., T], *args: Any, stop: threading.Event | None = None) -> T:
     """Run a database write off the event loop, remembering whether writes fail (disk full,
-    read-only file) so that /health can say so."""
+    read-only file) so that /health can say so.
+
+    A cancelled request (past its time limit, or its client gone) is answered at once and
+    its thread left to finish the article in hand: `stop` is set, so that a batch takes
+    no further one. Extraction's own cap (the worker processes) counts that work until
+    it ends."""
     state = request.app.state
     try:
-        result = await anyio.to_thread.run_sync(partial(fn, *args), limiter=limiter, abandon_on_cancel=True)
+        result = await anyio.to_thread.run_sync(partial(fn, *args), abandon_on_cancel=True)
+    except anyio.get_cancelled_exc_class():
+        if stop is not None:
+            stop.set()
+        raise
     except (OperationalError, InternalError) as exc:  # InternalError: PostgreSQL's read-only transaction
         if refuses_writes(exc):
             state.write_failure = (time.monotonic(), str(exc.orig).splitlines()[0])

@@ -64,6 +64,12 @@ class ReadTooSlow(AppError):
     status, slug = 503, "read-timeout"
 
 
+class Overloaded(AppError):
+    """More work than the server can start now: trying again shortly may succeed."""
+
+    status, slug = 503, "overloaded"
+
+
 class ExtractionFailed(AppError):
     """The text is valid but the extractor broke on it: the article is not stored."""
 

@@ -16,9 +16,9 @@ from app import __version__
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
+from app.extraction import Extracts, WorkerPool
 from app.head import HeadAsGet
 from app.limits import BodyLimit, InFlightLimit, TimeLimit
-from app.nlp.pipeline import Extractor, load_pipeline
 from app.observability import RequestContext, configure_logging
 from app.routes import articles, batch, entities, health, quotes
 from app.schemas import ArticleCreate, Problem
@@ -38,8 +38,9 @@ server has keys configured (`Authorization: Bearer KEY` or `X-API-Key: KEY`).
 """
 
 
-def create_app(settings: Settings | None = None, *, extractor: Extractor | None = None) -> FastAPI:
-    """The service. `extractor` lets tests share one loaded spaCy pipeline across apps."""
+def create_app(settings: Settings | None = None, *, extractor: Extracts | None = None) -> FastAPI:
+    """The service. `extractor` lets tests share one loaded spaCy pipeline across apps
+    (app.extraction.InProcess); without it, extraction runs in killable worker processes."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
 
@@ -47,9 +48,16 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.engine = make_engine(settings.database_url)
-        app.state.extractor = extractor or Extractor(load_pipeline(settings.spacy_model))
-        # spaCy holds the GIL for most of its work: more threads would only add memory.
-        app.state.extract_limiter = anyio.CapacityLimiter(2)
+        pool = None
+        if extractor is None:
+            pool = WorkerPool(
+                settings.spacy_model,
+                processes=settings.extract_processes,
+                deadline=settings.extract_deadline_seconds,
+                wait=settings.extract_wait_seconds,
+            )
+            await anyio.to_thread.run_sync(pool.start)
+        app.state.extractor = extractor or pool
         # Reads run in threads (app.deps.run_read): enough that a few slow searches leave
         # room for the rest, fewer than the pool's connections (15 on SQLite, 20 on
         # PostgreSQL) so that a read thread never waits for one.
@@ -57,6 +65,8 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
         try:
             yield
         finally:
+            if pool is not None:
+                pool.close()
             app.state.engine.dispose()
 
     app = FastAPI(

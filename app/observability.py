@@ -37,6 +37,9 @@ EXTRACTION_SECONDS = Histogram(
     "Time to extract entities and quotes from one article",
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
+EXTRACTIONS_KILLED = Counter(
+    "newsdesk_extractions_killed_total", "Extraction processes killed past their deadline"
+)
 
 SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),

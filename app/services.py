@@ -6,9 +6,9 @@ so a failure at any point leaves nothing behind."""
 from __future__ import annotations
 
 import logging
-import time
+import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -21,7 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Executable
 
 from app.db import writer
-from app.errors import AppError, ExtractionFailed
+from app.errors import AppError, Overloaded
+from app.extraction import Extracts
 from app.intake import NewArticle
 from app.models import article_entity_table as article_entity_t
 from app.models import article_table as article_t
@@ -29,10 +30,9 @@ from app.models import author_table as author_t
 from app.models import entity_table as entity_t
 from app.models import mention_table as mention_t
 from app.models import quote_table as quote_t
-from app.nlp.pipeline import Extractor
 from app.nlp.places import country_name, state_name
 from app.nlp.types import ExtractedEntity, Extraction
-from app.observability import ARTICLES_INGESTED, EXTRACTION_SECONDS
+from app.observability import ARTICLES_INGESTED
 
 MAX_ALIASES = 50
 log = logging.getLogger("newsdesk")
@@ -55,7 +55,7 @@ def find_existing(conn: Connection, article: NewArticle) -> int | None:
     ).scalar()
 
 
-def ingest(engine: Engine, extractor: Extractor, article: NewArticle) -> IngestResult:
+def ingest(engine: Engine, extractor: Extracts, article: NewArticle) -> IngestResult:
     """Extract and store one article; one already stored is returned without extracting."""
     (result,) = ingest_many(engine, extractor, [article])
     if isinstance(result, AppError):
@@ -64,10 +64,11 @@ def ingest(engine: Engine, extractor: Extractor, article: NewArticle) -> IngestR
 
 
 def ingest_many(
-    engine: Engine, extractor: Extractor, articles: Iterable[NewArticle]
+    engine: Engine, extractor: Extracts, articles: Iterable[NewArticle], stop: threading.Event | None = None
 ) -> list[IngestResult | AppError]:
-    """Extract and store articles, one transaction each; new ones are extracted in batches.
-    An article the extractor fails on fails alone."""
+    """Extract and store articles, one transaction each. An article the extractor fails
+    on fails alone. Once `stop` is set (the request is gone) no further article is
+    extracted: those stored so far stay stored, and sending the batch again finds them."""
     articles = list(articles)
     results: dict[int, IngestResult | AppError] = {}
     pending: list[int] = []
@@ -78,8 +79,9 @@ def ingest_many(
                 pending.append(i)
             else:
                 results[i] = IngestResult(existing, created=False)
-    extractions = _extract_each(extractor, [(articles[i].text, articles[i].language) for i in pending])
-    for i, extraction in zip(pending, extractions, strict=True):
+    ARTICLES_INGESTED.labels("duplicate").inc(len(articles) - len(pending))
+    extractions = extractor.extract_each([(articles[i].text, articles[i].language) for i in pending], stop)
+    for i, extraction in zip(pending, extractions, strict=False):
         if isinstance(extraction, AppError):
             results[i] = extraction
             ARTICLES_INGESTED.labels("failed").inc()
@@ -87,35 +89,9 @@ def ingest_many(
         stored = ingest_article(engine, articles[i], extraction)
         results[i] = stored
         ARTICLES_INGESTED.labels("created" if stored.created else "duplicate").inc()
-    ARTICLES_INGESTED.labels("duplicate").inc(len(articles) - len(pending))
+    for i in pending:
+        results.setdefault(i, Overloaded("Not stored: the request was cancelled before this article."))
     return [results[i] for i in range(len(articles))]
-
-
-def _extract_each(extractor: Extractor, texts: list[tuple[str, str | None]]) -> Iterator[Extraction | AppError]:
-    """nlp.pipe's batches; should one article break the extractor, the rest go one by one.
-    Each text comes with the client's language hint."""
-    done = 0
-    started = time.perf_counter()
-    try:
-        for extraction in extractor.extract_many((t for t, _ in texts), hints=[h for _, h in texts]):
-            EXTRACTION_SECONDS.observe(time.perf_counter() - started)
-            done += 1
-            yield extraction
-            started = time.perf_counter()
-    except Exception:  # arbitrary text through third-party NLP: isolate, don't crash
-        for text, hint in texts[done:]:
-            started = time.perf_counter()
-            try:
-                extraction = extractor.extract(text, hint)
-            except Exception as exc:
-                log.exception("extraction failed on an article of %d characters", len(text))
-                yield ExtractionFailed(
-                    f"Entities and quotes could not be extracted from this article ({type(exc).__name__}).",
-                    errors=[{"loc": ["body", "text"], "msg": "extraction failed", "type": "extraction_failed"}],
-                )
-                continue
-            EXTRACTION_SECONDS.observe(time.perf_counter() - started)
-            yield extraction
 
 
 def ingest_article(engine: Engine, article: NewArticle, extraction: Extraction) -> IngestResult:

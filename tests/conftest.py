@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine, make_url
 from app import migrate
 from app.config import Settings
 from app.db import make_engine
+from app.extraction import InProcess
 from app.main import create_app
 from app.nlp.pipeline import Extractor, load_pipeline
 
@@ -94,7 +95,7 @@ def make_client(engine: Engine, settings: Settings, extractor: Extractor) -> Ite
     clients: list[TestClient] = []
 
     def build(**overrides: object) -> TestClient:
-        app = create_app(settings.model_copy(update=overrides), extractor=extractor)
+        app = create_app(settings.model_copy(update=overrides), extractor=InProcess(extractor))
         client = TestClient(app, raise_server_exceptions=False)
         client.__enter__()
         clients.append(client)

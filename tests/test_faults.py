@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from app.config import Settings
+from app.extraction import InProcess
 from app.main import create_app
 from app.nlp.pipeline import Extractor
 from tests.samples import FARM, HARBOUR, RAIL, numbered
@@ -43,7 +44,7 @@ class BrokenOn:
 
 
 def test_extractor_failure_fails_that_article_alone(engine: object, settings: Settings, extractor: Extractor) -> None:
-    app = create_app(settings, extractor=BrokenOn(extractor, "POISON"))  # type: ignore[arg-type]
+    app = create_app(settings, extractor=InProcess(BrokenOn(extractor, "POISON")))  # type: ignore[arg-type]
     with TestClient(app, raise_server_exceptions=False) as client:
         bad = client.post("/articles", json={"text": "POISON article text."})
         body = assert_problem(bad, 422)
@@ -64,7 +65,7 @@ def test_database_unavailable_is_503_and_recovers(tmp_path: Path, extractor: Ext
     engine = make_engine(settings.database_url)
     migrate.upgrade(engine)
     engine.dispose()
-    with TestClient(create_app(settings, extractor=extractor), raise_server_exceptions=False) as client:
+    with TestClient(create_app(settings, extractor=InProcess(extractor)), raise_server_exceptions=False) as client:
         assert client.get("/health").status_code == 200
         folder.rename(tmp_path / "gone")
         client.app.state.engine.dispose()  # type: ignore[attr-defined]
@@ -134,7 +135,7 @@ def test_postgres_down_is_503(extractor: Extractor, postgres_skip_reason: str | 
         pytest.skip(postgres_skip_reason)
     # Nothing listens on port 1: connection refused, as when the server is down.
     settings = Settings(database_url="postgresql+psycopg://postgres@127.0.0.1:1/test")
-    with TestClient(create_app(settings, extractor=extractor), raise_server_exceptions=False) as client:
+    with TestClient(create_app(settings, extractor=InProcess(extractor)), raise_server_exceptions=False) as client:
         assert_problem(client.get("/health"), 503)
         assert_problem(client.get("/entities"), 503)
 
@@ -164,7 +165,7 @@ def test_disk_full_or_read_only_is_503_then_recovers(tiny_disk: Path, extractor:
     migrate.upgrade(engine)
     engine.dispose()
     ballast = tiny_disk / "ballast"
-    with TestClient(create_app(settings, extractor=extractor), raise_server_exceptions=False) as client:
+    with TestClient(create_app(settings, extractor=InProcess(extractor)), raise_server_exceptions=False) as client:
         # Fill the disk, leaving the database no room to grow.
         fd = os.open(ballast, os.O_WRONLY | os.O_CREAT)
         try:

@@ -98,9 +98,7 @@ async def create_article(request: Request, extractor: ExtractorDep, engine: Engi
     article = await read_article(request)
     # Past the request time limit the client is answered at once; the thread finishes its
     # one transaction on its own.
-    stored = await run_write(
-        request, services.ingest, engine, extractor, article, limiter=request.app.state.extract_limiter
-    )
+    stored = await run_write(request, services.ingest, engine, extractor, article)
     detail = await run_read(request, articles.article_detail, stored.id)
     return JSON(
         detail,

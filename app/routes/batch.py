@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import anyio
@@ -81,10 +82,8 @@ async def ingest_batch(
         except AppError as exc:
             error = problem_body(exc.status, exc.detail, slug=exc.slug, errors=exc.errors)
             results[i].update(status=exc.status, error=error)
-    stored = await run_write(
-        request, services.ingest_many, engine, extractor, [a for _, a in valid],
-        limiter=request.app.state.extract_limiter,
-    )
+    stop = threading.Event()
+    stored = await run_write(request, services.ingest_many, engine, extractor, [a for _, a in valid], stop, stop=stop)
     for (i, _), result in zip(valid, stored, strict=True):
         if isinstance(result, AppError):
             error = problem_body(result.status, result.detail, slug=result.slug)
