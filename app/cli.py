@@ -96,6 +96,8 @@ def _fail(code: int, message: str) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.connections import HeaderTimeoutProtocol
+
     settings = get_settings()
     if settings.migrate_on_start and (failed := _migrate()):
         return failed
@@ -107,6 +109,7 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level=settings.log_level,
         proxy_headers=True,
+        http=HeaderTimeoutProtocol,
     )
     return 0
 

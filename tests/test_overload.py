@@ -52,3 +52,30 @@ def test_requests_past_the_bound_are_shed_at_once(start_server: Callable[..., st
         statuses = sorted(finish(sock) for sock in clients)
     assert statuses == [200, 201]  # the same article twice: stored once
     assert httpx.get(f"{server}/articles/1", timeout=30).status_code == 200  # the slots are free again
+
+
+def test_a_connection_slow_to_send_its_headers_is_closed(start_server: Callable[..., str]) -> None:
+    """A client that trickles its headers is closed at the header deadline, on a new
+    connection and on a kept-alive one alike; a prompt client on the same server is served."""
+    server = start_server(NEWSDESK_HEADER_TIMEOUT_SECONDS="1")
+    url = urlsplit(server)
+    trickling = socket.create_connection((url.hostname, url.port), timeout=10)
+    trickling.sendall(b"GET /health HTTP/1.1\r\nHost: test\r\n")  # never the blank line
+    kept = socket.create_connection((url.hostname, url.port), timeout=10)
+    kept.sendall(b"GET /health HTTP/1.1\r\nHost: test\r\n\r\n")
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        answer += kept.recv(65536)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200")
+    length = int(next(x for x in head.split(b"\r\n") if x.lower().startswith(b"content-length:")).split(b":")[1])
+    while len(body) < length:
+        body += kept.recv(65536)
+    kept.sendall(b"GET /health HTTP/1.1\r\n")  # the next request, never finished
+    started = time.monotonic()
+    assert trickling.recv(65536) == b""  # closed by the server
+    assert kept.recv(65536) == b""
+    assert time.monotonic() - started < 5
+    trickling.close()
+    kept.close()
+    assert httpx.get(f"{server}/health", timeout=10).status_code == 200
