@@ -3,8 +3,11 @@ and grouped into one canonical entity per person, place or organisation of the a
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -33,27 +36,69 @@ def add_surnames(text: str, mentions: list[Mention]) -> list[Mention]:
 
     A capitalised word before the surname makes it another name ("Bill Clinton" is not
     "Hillary Clinton"), unless it is a title."""
-    taken = sorted((m.start, m.end) for m in mentions)
+    taken = _Taken((m.start, m.end) for m in mentions)
     fulls = [m for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1]
     added: list[Mention] = []
-    for full in {m.text for m in fulls}:
-        for found in re.finditer(rf"(?<![\w.]){re.escape(full)}\b", text):
-            s, e = found.span()
-            if not any(a < e and s < b for a, b in taken):
-                added.append(Mention(full, s, e, "PERSON"))
-    taken = sorted(taken + [(m.start, m.end) for m in added])
+    for full, s, e in _occurrences(text, {m.text for m in fulls}, after_stop=False):
+        if not taken.overlaps(s, e):
+            added.append(Mention(full, s, e, "PERSON"))
+    taken = _Taken([(m.start, m.end) for m in mentions + added])
     surnames = {surname(m.text) for m in fulls if surname(m.text)[:1].isupper()}
-    for last in surnames:
-        for found in re.finditer(rf"\b{re.escape(last)}\b", text):
-            s, e = found.span()
-            if any(a < e and s < b for a, b in taken):
-                continue
-            # Not across a line or a full stop: "… on Sunday.\n\nSwift got" is the surname.
-            before = re.search(r"([A-Z][\w.]*)[ \t]+$", text[max(0, s - 30):s])
-            if before and not _ends_sentence(before.group(1)) and before.group(1).rstrip(".").casefold() not in TITLES:
-                continue
-            added.append(Mention(last, s, e, "PERSON"))
+    for last, s, e in _occurrences(text, surnames, after_stop=True):
+        if taken.overlaps(s, e):
+            continue
+        # Not across a line or a full stop: "… on Sunday.\n\nSwift got" is the surname.
+        before = re.search(r"([A-Z][\w.]*)[ \t]+$", text[max(0, s - 30):s])
+        if before and not _ends_sentence(before.group(1)) and before.group(1).rstrip(".").casefold() not in TITLES:
+            continue
+        added.append(Mention(last, s, e, "PERSON"))
     return mentions + added
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _occurrences(text: str, names: set[str], *, after_stop: bool) -> Iterator[tuple[str, int, int]]:
+    """Where each name stands in the text as whole words (and, unless `after_stop`, not
+    right after a full stop), name by name: one pass over the text's words for all names,
+    where a regex search per name made a long article's cost the square of its length."""
+    by_first: dict[str, list[tuple[str, re.Pattern[str]]]] = defaultdict(list)
+    odd = []
+    for name in names:
+        first = _WORD.match(name)
+        if first is None:
+            odd.append(name)
+        else:
+            by_first[first.group()].append((name, re.compile(re.escape(name) + r"\b")))
+    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    if by_first:
+        for word in _WORD.finditer(text):
+            s = word.start()
+            for name, pattern in by_first.get(word.group(), ()):
+                if not after_stop and s > 0 and text[s - 1] == ".":
+                    continue
+                if (m := pattern.match(text, s)) and (not found[name] or found[name][-1][1] <= s):
+                    found[name].append((s, m.end()))  # as finditer: never overlapping itself
+    for name in odd:  # a name that does not begin with a letter or digit
+        lead = r"\b" if after_stop else r"(?<![\w.])"
+        found[name] = [x.span() for x in re.finditer(rf"{lead}{re.escape(name)}\b", text)]
+    for name in names:
+        for s, e in found.get(name, ()):
+            yield name, s, e
+
+
+class _Taken:
+    """Spans of text already named, asked whether a span overlaps one: a search, not a
+    scan, since a long article has thousands of both."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.reach = list(itertools.accumulate((b for _, b in ordered), max))  # furthest end so far
+
+    def overlaps(self, s: int, e: int) -> bool:
+        i = bisect.bisect_left(self.starts, e)  # the spans that start before e
+        return i > 0 and self.reach[i - 1] > s
 
 
 def _ends_sentence(word: str) -> bool:

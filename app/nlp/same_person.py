@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from typing import Protocol
 
 from app.nlp.mentions import is_name
@@ -63,24 +64,46 @@ def by_surname(surname: str, mentions: Sequence[Located], text: str, at: int) ->
     return min(found)[1] if found else None
 
 
-def fuller(entity: int, mentions: Sequence[Located], text: str, at: int) -> int:
+@dataclass(frozen=True, slots=True)
+class Names:
+    """Each entity's fullest name (its words), type and mention positions: read once an
+    article, since every source's name is looked up in them."""
+
+    forms: dict[int, list[str]]
+    types: dict[int, str]
+    firsts: dict[int, list[int]]
+    # The entities named as a person is (by type and form), by their name's last word
+    by_last: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, mentions: Sequence[Located], text: str) -> Names:
+        forms: dict[int, list[str]] = {}
+        types: dict[int, str] = {}
+        firsts: dict[int, list[int]] = {}
+        for m in mentions:
+            words = _words(text[m.start:m.end])
+            if len(words) > len(forms.get(m.entity, [])):
+                forms[m.entity] = words
+            types[m.entity] = m.type
+            firsts.setdefault(m.entity, []).append(m.start)
+        by_last: dict[str, list[int]] = {}
+        for entity, words in forms.items():
+            if types[entity] in _PERSONISH and _looks_like_a_persons_name(words):
+                by_last.setdefault(words[-1], []).append(entity)
+        return cls(forms, types, firsts, by_last)
+
+
+def fuller(entity: int, names: Names, at: int) -> int:
     """The entity of the fuller name the same person goes by, or `entity` itself. When
     several fit, the one named last before `at`, else the first named after it."""
-    forms: dict[int, list[str]] = {}
-    types: dict[int, str] = {}
-    firsts: dict[int, list[int]] = {}
-    for m in mentions:
-        words = _words(text[m.start:m.end])
-        if len(words) > len(forms.get(m.entity, [])):
-            forms[m.entity] = words
-        types[m.entity] = m.type
-        firsts.setdefault(m.entity, []).append(m.start)
+    forms, types, firsts = names.forms, names.types, names.firsts
     own = forms.get(entity)
     if not own or not (types.get(entity) in _PERSONISH or (len(own) == 1 and not is_known_place(own[0]))):
         return entity  # "Claure" typed GPE is a surname; "Jordan" may be the country
     candidates = []
-    for other, words in forms.items():
-        if other == entity or types[other] not in _PERSONISH or not _looks_like_a_persons_name(words):
+    for other in names.by_last.get(own[-1], ()):  # either kind of match below ends the same
+        words = forms[other]
+        if other == entity:
             continue
         if types[other] == "ORG" and types[entity] != "PERSON" and len(own) > 1:
             continue

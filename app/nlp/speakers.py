@@ -47,6 +47,7 @@ class Context:
     descriptions: list[tuple[int, str, int]] = field(default_factory=list)
     genders: dict[int, str] | None = None  # filled on first need by _gender
     people: set[int] | None = None  # the entities that are people, filled on first need
+    names: same_person.Names | None = None  # filled on first need
     _starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -153,7 +154,9 @@ def resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str)
     """The entity the source's words refer to, or None; remembered as the latest speaker."""
     entity = _resolve(span, token, ctx, text)
     if entity is not None:
-        entity = same_person.fuller(entity, ctx.mentions, text, span[0])
+        if ctx.names is None:
+            ctx.names = same_person.Names.of(ctx.mentions, text)
+        entity = same_person.fuller(entity, ctx.names, span[0])
         ctx.speakers.append((span[0], entity))
         if token is not None and token.pos_ == "NOUN":
             ctx.descriptions.append((span[0], token.lemma_.lower(), entity))
