@@ -10,7 +10,7 @@ SHARED ?= ../shared
 
 export HOST PORT WEB_CONCURRENCY
 
-.PHONY: install run test eval bench train lock clean
+.PHONY: install run test eval bench bench-attacks train lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/extract_speed.py
 	$(BIN)/python bench/backends.py
+	$(BIN)/python bench/attacks.py
+
+# Hostile clients against one worker on 127.0.0.1, bounded in time (~2 minutes).
+bench-attacks: install
+	$(BIN)/python bench/attacks.py
 
 # Refit the cue classifier on PolNeAR train (never dev) and rewrite its committed weights,
 # app/nlp/learned/cues.json: no randomness, so the same data give the same bytes.
