@@ -1,4 +1,5 @@
-"""`newsdesk`: serve, migrate, ingest files, extract one file, evaluate the extractor."""
+"""`newsdesk`: serve, migrate, ingest files, re-extract stored articles, extract one file, evaluate
+the extractor."""
 
 from __future__ import annotations
 
@@ -30,6 +31,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ingest.add_argument("paths", nargs="+", type=Path)
     ingest.add_argument("--workers", type=int, default=1, help="processes (each loads the spaCy pipeline)")
 
+    reextract = sub.add_parser(
+        "reextract", help="extract stored articles again where another extractor version made them; rerun to resume"
+    )
+    reextract.add_argument("--workers", type=int, default=1, help="processes (each loads the spaCy pipeline)")
+
     extract = sub.add_parser("extract", help="print one file's extraction as JSON, storing nothing")
     extract.add_argument("file", type=Path)
 
@@ -43,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if rest:
         parser.error(f"unrecognised arguments: {' '.join(rest)}")
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
-        "serve": _serve, "migrate": _migrate, "ingest": _ingest, "extract": _extract,
+        "serve": _serve, "migrate": _migrate, "ingest": _ingest, "extract": _extract, "reextract": _reextract,
     }
     return commands[args.command](args)
 
@@ -128,6 +134,31 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"failed: {failure}", file=sys.stderr)
     print(summary.line())
     return 1 if summary.counts["failed"] else 0
+
+
+def _reextract(args: argparse.Namespace) -> int:
+    import time
+
+    from app import reextraction
+    from app.db import make_engine
+
+    if failed := _migrate():
+        return failed
+    engine = make_engine(get_settings().database_url)
+    last = 0.0
+
+    def update(progress: reextraction.Progress) -> None:
+        nonlocal last
+        if time.monotonic() - last >= 2:
+            last = time.monotonic()
+            print(progress.line(), file=sys.stderr, flush=True)
+
+    try:
+        progress = reextraction.run(engine, args.workers, update)
+    finally:
+        engine.dispose()
+    print(progress.line())
+    return 1 if progress.failed else 0
 
 
 def _extract(args: argparse.Namespace) -> int:

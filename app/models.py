@@ -67,6 +67,8 @@ class Article(SQLModel, table=True):
     word_count: int = 0
     entity_count: int = 0
     quote_count: int = 0
+    # The extractor version that produced its entities and quotes (NULL: stored before migration 0005).
+    extractor_version: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class ArticleAuthor(SQLModel, table=True):

@@ -129,11 +129,17 @@ def _insert(conn: Connection, article: NewArticle, extraction: Extraction) -> in
             "word_count": len(article.text.split()),
             "entity_count": len(extraction.entities),
             "quote_count": len(extraction.quotes),
+            "extractor_version": extraction.version or None,
         },
     ).scalar_one()
     if article.authors:
         conn.execute(insert(author_t), [{"article_id": article_id, "name": a} for a in article.authors])
+    _attach(conn, article_id, extraction)
+    return article_id
 
+
+def _attach(conn: Connection, article_id: int, extraction: Extraction) -> None:
+    """An article's entities (corpus-wide rows made or counted up), mentions and quotes."""
     quotes_by_entity = Counter(
         q.speaker.entity for q in extraction.quotes if q.speaker and q.speaker.entity is not None
     )
@@ -193,7 +199,6 @@ def _insert(conn: Connection, article: NewArticle, extraction: Extraction) -> in
                 for q in extraction.quotes
             ],
         )
-    return article_id
 
 
 def entity_key(name: str) -> str:
@@ -288,35 +293,66 @@ def delete_article(engine: Engine, article_id: int) -> bool:
     with writer(engine).begin() as conn:
         if conn.execute(select(article_t.c.id).where(article_t.c.id == article_id)).first() is None:
             return False
-        spoken = Counter(
-            conn.execute(
-                select(quote_t.c.speaker_entity_id).where(
-                    quote_t.c.article_id == article_id, quote_t.c.speaker_entity_id.is_not(None)
-                )
-            ).scalars()
-        )
-        # In the order writers lock entities (see _insert).
-        links = conn.execute(
-            select(article_entity_t.c.entity_id, article_entity_t.c.mention_count)
-            .join(entity_t, entity_t.c.id == article_entity_t.c.entity_id)
-            .where(article_entity_t.c.article_id == article_id)
-            .order_by(entity_t.c.type, entity_t.c.key)
-        ).all()
+        touched = _detach(conn, article_id)
         conn.execute(delete(article_t).where(article_t.c.id == article_id))
-        for entity_id, mention_count in links:
-            conn.execute(
-                update(entity_t)
-                .where(entity_t.c.id == entity_id)
-                .values(
-                    article_count=entity_t.c.article_count - 1,
-                    mention_count=entity_t.c.mention_count - mention_count,
-                    quote_count=entity_t.c.quote_count - spoken.get(entity_id, 0),
-                )
-            )
-        # An entity no article mentions any more is gone from the corpus too.
-        orphans = [e for e, _ in links]
-        if orphans:
-            conn.execute(
-                delete(entity_t).where(entity_t.c.id.in_(orphans), entity_t.c.article_count <= 0)
-            )
+        _drop_orphans(conn, touched)
         return True
+
+
+def reextract_article(engine: Engine, article_id: int, extraction: Extraction) -> bool:
+    """Replace an article's entities, mentions and quotes with `extraction`'s, in one
+    transaction: readers see the old extraction or the new, and corpus-wide counts move
+    with it. An entity the article still names keeps its id. False if it is gone."""
+    with writer(engine).begin() as conn:
+        if conn.execute(select(article_t.c.id).where(article_t.c.id == article_id)).first() is None:
+            return False
+        touched = _detach(conn, article_id)
+        _attach(conn, article_id, extraction)
+        conn.execute(
+            update(article_t).where(article_t.c.id == article_id).values(
+                language=extraction.language,
+                entity_count=len(extraction.entities),
+                quote_count=len(extraction.quotes),
+                extractor_version=extraction.version or None,
+            )
+        )
+        _drop_orphans(conn, touched)  # after _attach, which may have counted them up again
+        return True
+
+
+def _detach(conn: Connection, article_id: int) -> list[int]:
+    """Remove an article's quotes, mentions and entity links, its entities' counts taken
+    down; the entities it named."""
+    spoken = Counter(
+        conn.execute(
+            select(quote_t.c.speaker_entity_id).where(
+                quote_t.c.article_id == article_id, quote_t.c.speaker_entity_id.is_not(None)
+            )
+        ).scalars()
+    )
+    # In the order writers lock entities (see _insert).
+    links = conn.execute(
+        select(article_entity_t.c.entity_id, article_entity_t.c.mention_count)
+        .join(entity_t, entity_t.c.id == article_entity_t.c.entity_id)
+        .where(article_entity_t.c.article_id == article_id)
+        .order_by(entity_t.c.type, entity_t.c.key)
+    ).all()
+    for table in (quote_t, mention_t, article_entity_t):
+        conn.execute(delete(table).where(table.c.article_id == article_id))
+    for entity_id, mention_count in links:
+        conn.execute(
+            update(entity_t)
+            .where(entity_t.c.id == entity_id)
+            .values(
+                article_count=entity_t.c.article_count - 1,
+                mention_count=entity_t.c.mention_count - mention_count,
+                quote_count=entity_t.c.quote_count - spoken.get(entity_id, 0),
+            )
+        )
+    return [e for e, _ in links]
+
+
+def _drop_orphans(conn: Connection, entity_ids: list[int]) -> None:
+    """An entity no article mentions any more is gone from the corpus too."""
+    if entity_ids:
+        conn.execute(delete(entity_t).where(entity_t.c.id.in_(entity_ids), entity_t.c.article_count <= 0))

@@ -22,10 +22,12 @@ one too long to parse in linear time is parsed in pieces (bounds).
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from itertools import islice
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -75,6 +77,21 @@ def load_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
         ) from exc
 
 
+def version(nlp: Language, skip: frozenset[str] = frozenset()) -> str:
+    """What made an extraction: the spaCy pipeline's name and version, and a digest of
+    this package's code, word lists and trained weights (and of the stages left out).
+    Any change to them is a new version, so stored articles are known to be out of date
+    without anyone remembering to bump a number."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".txt", ".json") and "training" not in path.relative_to(package).parts:
+            digest.update(str(path.relative_to(package)).encode())
+            digest.update(path.read_bytes())
+    digest.update(",".join(sorted(skip)).encode())
+    return f"{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '?')}+{digest.hexdigest()[:12]}"
+
+
 class Extractor:
     """Entities and attributed quotations of news articles. Holds nothing but the loaded
     pipeline (and which stages to leave out), so one instance serves any number of callers
@@ -86,6 +103,7 @@ class Extractor:
         self.nlp = nlp
         self.skip = skip
         self.common_words = _common_words(nlp)
+        self.version = version(nlp, skip)
         language.identifier()  # loaded with the pipeline, not on the first article
 
     def extract(self, text: str, language_hint: str | None = None) -> Extraction:
@@ -104,10 +122,10 @@ class Extractor:
             docs = self.nlp.pipe(stream, batch_size=max(32, batch_size * 8))
             for (_, lang), x in zip(found, prepared, strict=True):
                 if x is None:
-                    yield Extraction(language=lang)
+                    yield Extraction(language=lang, version=self.version)
                     continue
                 text, quoted, _, paras = x
-                yield build(text, quoted, [(p, next(docs)) for p in paras], self.skip)
+                yield replace(build(text, quoted, [(p, next(docs)) for p in paras], self.skip), version=self.version)
 
 
 def _common_words(nlp: Language) -> frozenset[str]:

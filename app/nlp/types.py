@@ -59,3 +59,4 @@ class Extraction:
     entities: tuple[ExtractedEntity, ...] = field(default_factory=tuple)
     quotes: tuple[ExtractedQuote, ...] = field(default_factory=tuple)
     language: str = "en"  # ISO 639-1; only English is extracted, others come back empty
+    version: str = ""  # the extractor's (pipeline.version): what a re-extraction compares
