@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Table,
     Text,
@@ -69,6 +70,10 @@ class Article(SQLModel, table=True):
     quote_count: int = 0
     # The extractor version that produced its entities and quotes (NULL: stored before migration 0005).
     extractor_version: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # GET /articles/{id}'s JSON, rendered when the article is written (app.queries.documents),
+    # and the shape's version it was rendered in.
+    document: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    document_version: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class ArticleAuthor(SQLModel, table=True):

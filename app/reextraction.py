@@ -3,8 +3,10 @@
 Every article records the extractor version that produced its entities and quotes
 (app.nlp.pipeline.version). Those with another version (or none: stored before it was
 recorded) are taken in id order, each replaced in its own transaction
-(services.reextract_article), so reads go on throughout and a run that is stopped,
-or crashes, resumes where it stopped when run again: what it finished is up to date."""
+(services.reextract_article); then stored documents of another release's shape are
+rendered again (app.queries.documents). Reads go on throughout, and a run that is
+stopped, or crashes, resumes where it stopped when run again: what it finished is up
+to date."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from app import services
 from app.config import get_settings
 from app.errors import AppError
 from app.models import article_table as article_t
+from app.queries.documents import DOCUMENT_VERSION
 
 CHUNK = 16  # articles per task: one nlp.pipe batch
 
@@ -59,9 +62,11 @@ def _reextract(ids: list[int]) -> tuple[int, int]:
     return done, failed
 
 
-def stale(engine: Engine, version: str, after: int = 0) -> Iterator[list[int]]:
-    """The ids of articles extracted by another version, CHUNK at a time, in id order."""
-    other = or_(article_t.c.extractor_version.is_(None), article_t.c.extractor_version != version)
+def stale(engine: Engine, version: str, after: int = 0,
+          column: Any = article_t.c.extractor_version) -> Iterator[list[int]]:
+    """The ids of articles extracted by another version (or whose document another
+    release rendered, by `column`), CHUNK at a time, in id order."""
+    other = or_(column.is_(None), column != version)
     while True:
         with engine.connect() as conn:
             ids = list(conn.execute(
@@ -108,4 +113,7 @@ def _drive(engine: Engine, version: str, mapper: Callable[..., Any],
         progress.done += done
         progress.failed += failed
         on_progress(progress)
+    # Documents another release rendered, of articles this version extracted already.
+    for ids in stale(engine, DOCUMENT_VERSION, column=article_t.c.document_version):
+        services.render_documents(engine, ids)
     return progress

@@ -33,6 +33,7 @@ from app.models import quote_table as quote_t
 from app.nlp.places import country_name, state_name
 from app.nlp.types import ExtractedEntity, Extraction
 from app.observability import ARTICLES_INGESTED
+from app.queries import documents
 
 MAX_ALIASES = 50
 log = logging.getLogger("newsdesk")
@@ -135,6 +136,7 @@ def _insert(conn: Connection, article: NewArticle, extraction: Extraction) -> in
     if article.authors:
         conn.execute(insert(author_t), [{"article_id": article_id, "name": a} for a in article.authors])
     _attach(conn, article_id, extraction)
+    documents.render(conn, article_id)
     return article_id
 
 
@@ -316,8 +318,16 @@ def reextract_article(engine: Engine, article_id: int, extraction: Extraction) -
                 extractor_version=extraction.version or None,
             )
         )
+        documents.render(conn, article_id)
         _drop_orphans(conn, touched)  # after _attach, which may have counted them up again
         return True
+
+
+def render_documents(engine: Engine, article_ids: Iterable[int]) -> None:
+    """Render these articles' stored documents again (another release's shape)."""
+    with writer(engine).begin() as conn:
+        for article_id in article_ids:
+            documents.render(conn, article_id)
 
 
 def _detach(conn: Connection, article_id: int) -> list[int]:

@@ -235,7 +235,10 @@ def build(path: Path, articles: int, seed: int = 1, log: bool = True) -> dict[st
                     bucket.append(made)
                 else:
                     bucket.extend(made)
-        db.executemany(f"INSERT INTO article VALUES ({', '.join('?' * 14)})", rows[0])
+        # The first 14 columns, in the schema's order; later ones (extractor version,
+        # stored document) stay NULL.
+        columns = [r[1] for r in db.execute("PRAGMA table_info(article)")][:14]
+        db.executemany(f"INSERT INTO article ({', '.join(columns)}) VALUES ({', '.join('?' * 14)})", rows[0])
         db.executemany("INSERT INTO article_author (article_id, name) VALUES (?, ?)", rows[1])
         db.executemany(
             "INSERT INTO article_entity (article_id, entity_id, position, name, mention_count, salience) "

@@ -51,8 +51,10 @@ DEFAULT_TEXTS = ROOT.parent / "shared" / "eval" / "polnear" / "dev.jsonl"
 
 def corpus_db(articles: int, rebuild: bool, built: dict[int, dict[str, float]]) -> Path:
     """bench/out/corpus-N.db, built unless one with N articles is there already."""
-    from app import migrate
+    from app import migrate, reextraction, services
     from app.db import make_engine
+    from app.models import article_table
+    from app.queries.documents import DOCUMENT_VERSION
 
     path = OUT / f"corpus-{articles}.db"
     if rebuild or not path.exists() or _count(path) != articles:
@@ -60,6 +62,10 @@ def corpus_db(articles: int, rebuild: bool, built: dict[int, dict[str, float]]) 
         built[articles] = corpus.build(path, articles)
     engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)  # a corpus from an older schema gets the new migrations
+    # The corpus is written without NLP, and without the documents the service renders
+    # when it writes an article: rendered here, as `newsdesk reextract` would.
+    for ids in reextraction.stale(engine, DOCUMENT_VERSION, column=article_table.c.document_version):
+        services.render_documents(engine, ids)
     engine.dispose()
     return path
 

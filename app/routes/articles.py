@@ -34,7 +34,7 @@ from app.openapi_docs import (
     example_detail,
 )
 from app.prepared import Reader
-from app.queries import articles, quotes
+from app.queries import articles, documents, quotes
 from app.schemas import ArticleDetail, ArticleEntity, ArticleSummary, Items, Page, Quote, Timestamp
 
 router = APIRouter(prefix="/articles", tags=["articles"])
@@ -99,12 +99,8 @@ async def create_article(request: Request, extractor: ExtractorDep, engine: Engi
     # Past the request time limit the client is answered at once; the thread finishes its
     # one transaction on its own.
     stored = await run_write(request, services.ingest, engine, extractor, article)
-    detail = await run_read(request, articles.article_detail, stored.id)
-    return JSON(
-        detail,
-        status_code=201 if stored.created else 200,
-        headers={"Location": f"/articles/{stored.id}"},
-    )
+    detail = await run_read(request, documents.article_document, stored.id)
+    return _document(detail, status_code=201 if stored.created else 200, headers={"Location": f"/articles/{stored.id}"})
 
 
 # Reads run their SQL in a read thread (run_read), one hop per request: a search that
@@ -140,10 +136,18 @@ async def list_articles(
 @router.get("/{article_id:int}", response_model=ArticleDetail, summary="One article with its entities and quotes",
             responses={200: {"links": ENTITY_LINKS}, **ERRORS})
 async def get_article(request: Request, article_id: Id) -> Response:
-    detail = await run_read(request, articles.article_detail, article_id)
+    detail = await run_read(request, documents.article_document, article_id)
     if detail is None:
         raise NotFound(f"No article with id {article_id}.")
-    return JSON(detail)
+    return _document(detail)
+
+
+def _document(detail: bytes | dict[str, Any] | None, status_code: int = 200,
+              headers: dict[str, str] | None = None) -> Response:
+    """The stored document as it is (it is the answer's JSON), or one rendered now."""
+    if isinstance(detail, bytes):
+        return Response(detail, status_code=status_code, headers=headers, media_type=JSON.media_type)
+    return JSON(detail, status_code=status_code, headers=headers)
 
 
 @router.get("/{article_id:int}/entities", response_model=Items[ArticleEntity],
