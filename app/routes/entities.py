@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.deps import JSON, CueTypeFilter, Cursor, Id, Limit, QueryText, run_read
+from app.deps import JSON, CueTypeFilter, Cursor, EntityTypeFilter, Id, Limit, QueryText, run_read
 from app.errors import NotFound
 from app.openapi_docs import ERRORS
 from app.prepared import Reader
@@ -24,13 +24,10 @@ async def list_entities(
     request: Request,
     limit: Limit = 20,
     cursor: Cursor = None,
-    type: Annotated[
-        QueryText,
-        Query(max_length=32, description="OntoNotes label, any case: PERSON, ORG, GPE, LOC, NORP, …"),
-    ] = None,
+    type: EntityTypeFilter = None,
     q: Annotated[QueryText, Query(max_length=200, description="Part of the name or an alias")] = None,
 ) -> Response:
-    return JSON(await run_read(request, partial(entities.list_entities, type_=type and type.upper(), q=q,
+    return JSON(await run_read(request, partial(entities.list_entities, type_=type, q=q,
                                                 cursor=cursor, limit=limit)))
 
 
