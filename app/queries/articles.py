@@ -169,6 +169,12 @@ def article_exists(db: Reader, article_id: int) -> bool:
                   id=article_id) is not None
 
 
+def article_summary(db: Reader, article_id: int) -> dict[str, Any] | None:
+    row = db.row("article_summary", lambda: select(*SUMMARY_COLUMNS).where(article_t.c.id == bindparam("id")),
+                 id=article_id)
+    return summary(db, row) if row is not None else None
+
+
 def article_detail(db: Reader, article_id: int) -> dict[str, Any] | None:
     row = db.row(
         "article_detail",
