@@ -57,7 +57,10 @@ EntityType = Literal["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRO
 
 
 def _upper(value: object) -> object:
-    return value.upper() if isinstance(value, str) else value
+    if isinstance(value, str):
+        _no_nul(value)
+        return value.upper()
+    return value
 
 
 # The labels the extractor keeps (app/nlp/mentions.KEPT_LABELS), any case: another is a

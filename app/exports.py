@@ -78,22 +78,26 @@ def file_responses(columns_help: str) -> dict[int | str, dict[str, Any]]:
                               "application/x-ndjson": {"schema": {"type": "string"}}}}}
 
 
-def stream(fmt: Format, name: str, columns: dict[str, Callable[[dict[str, Any]], Any]],
-           read_page: Callable[[str | None], Awaitable[dict[str, Any]]]) -> StreamingResponse:
-    """The listing as a file: `read_page(cursor)` reads one page (EXPORT_PAGE items)."""
+async def stream(fmt: Format, name: str, columns: dict[str, Callable[[dict[str, Any]], Any]],
+                 read_page: Callable[[str | None], Awaitable[dict[str, Any]]]) -> StreamingResponse:
+    """The listing as a file: `read_page(cursor)` reads one page (EXPORT_PAGE items).
+
+    The first page is read before the answer starts, so that what the parameters get
+    wrong (a cursor of another listing, a malformed search) is a 422 problem, not a
+    transfer broken after a 200."""
+    first = await read_page(None)
 
     async def lines() -> AsyncIterator[bytes]:
-        cursor: str | None = None
+        page = first
         if fmt == "csv":
             yield _csv_row(list(columns))
         while True:
-            page = await read_page(cursor)
             chunk = [_csv_row([get(item) for get in columns.values()]) if fmt == "csv"
                      else orjson.dumps(item) + b"\n" for item in page["items"]]
             yield b"".join(chunk)
-            cursor = page["next_cursor"]
-            if cursor is None:
+            if page["next_cursor"] is None:
                 return
+            page = await read_page(page["next_cursor"])
 
     extension = "csv" if fmt == "csv" else "ndjson"
     return StreamingResponse(lines(), media_type=MEDIA_TYPES[fmt],

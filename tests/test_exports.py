@@ -95,3 +95,12 @@ def test_file_formats_are_in_the_openapi(client: TestClient) -> None:
         assert "CSV columns" in operation["responses"]["200"]["description"]
         assert any(p["name"] == "format" for p in operation["parameters"])
     assert_problem(client.get("/quotes", params={"format": "xlsx"}), 422)
+
+
+def test_a_bad_cursor_is_a_422_before_the_file_starts(client: TestClient, stored: list[int]) -> None:
+    """Found by schemathesis: the first page is read before the 200, so a cursor of another
+    listing is a problem, not a transfer broken midway."""
+    articles_cursor = client.get("/articles", params={"limit": 1}).json()["next_cursor"]
+    for headers in ({"Accept": "text/csv"}, {"Accept": "application/x-ndjson"}):
+        assert_problem(client.get("/quotes", params={"cursor": articles_cursor}, headers=headers), 422)
+        assert_problem(client.get("/quotes", params={"cursor": "0" * 300}, headers=headers), 422)

@@ -31,7 +31,7 @@ async def list_entities(
 ) -> Response:
     listing = partial(entities.list_entities, type_=type, q=q)
     if (fmt := exports.chosen_format(request, format)) != "json":
-        return exports.stream(fmt, "entities", exports.ENTITY_COLUMNS, lambda c: run_read(
+        return await exports.stream(fmt, "entities", exports.ENTITY_COLUMNS, lambda c: run_read(
             request, partial(listing, cursor=c or cursor, limit=exports.EXPORT_PAGE)))
     return JSON(await run_read(request, partial(listing, cursor=cursor, limit=limit)))
 
@@ -61,7 +61,7 @@ async def get_entity_quotes(request: Request, entity_id: Id, limit: Limit = 20, 
     if (fmt := exports.chosen_format(request, format)) != "json":
         # Checked before the answer starts: an unknown entity is a 404, not an empty file.
         await run_read(request, _of_entity, entity_id, lambda _db: None)
-        return exports.stream(fmt, f"entity-{entity_id}-quotes", exports.QUOTE_COLUMNS, lambda c: run_read(
+        return await exports.stream(fmt, f"entity-{entity_id}-quotes", exports.QUOTE_COLUMNS, lambda c: run_read(
             request, partial(listing, cursor=c or cursor, limit=exports.EXPORT_PAGE)))
     return JSON(await run_read(request, _of_entity, entity_id, partial(listing, cursor=cursor, limit=limit)))
 

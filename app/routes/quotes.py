@@ -38,6 +38,6 @@ async def list_quotes(
         cue_type=None if cue_type == "all" else cue_type, source=source,
         published_after=published_after, published_before=published_before)
     if (fmt := exports.chosen_format(request, format)) != "json":
-        return exports.stream(fmt, "quotes", exports.QUOTE_COLUMNS, lambda c: run_read(
+        return await exports.stream(fmt, "quotes", exports.QUOTE_COLUMNS, lambda c: run_read(
             request, partial(listing, cursor=c or cursor, limit=exports.EXPORT_PAGE)))
     return JSON(await run_read(request, partial(listing, cursor=cursor, limit=limit)))
