@@ -23,6 +23,7 @@ import uvicorn
 from app import migrate
 from app.config import Settings
 from app.db import make_engine
+from app.extraction import InProcess
 from app.main import create_app
 from app.nlp.pipeline import Extractor
 
@@ -44,7 +45,8 @@ def live_server(database_url: str, extractor: Extractor | None = None) -> Iterat
     engine = make_engine(database_url)
     migrate.upgrade(engine)
     engine.dispose()
-    app = create_app(Settings(database_url=database_url, api_keys=""), extractor=extractor)
+    app = create_app(Settings(database_url=database_url, api_keys=""),
+                     extractor=InProcess(extractor) if extractor is not None else None)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from app import migrate
 from app.config import Settings
 from app.db import make_engine
+from app.extraction import InProcess
 from app.main import create_app
 from app.nlp.pipeline import Extractor
 
@@ -27,7 +28,7 @@ def docs_client(tmp_path: Path, extractor: Extractor) -> Iterator[TestClient]:
     engine = make_engine(settings.database_url)
     migrate.upgrade(engine)
     engine.dispose()
-    with TestClient(create_app(settings, extractor=extractor)) as client:
+    with TestClient(create_app(settings, extractor=InProcess(extractor))) as client:
         yield client
 
 
