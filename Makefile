@@ -10,7 +10,7 @@ SHARED ?= ../shared
 
 export HOST PORT WEB_CONCURRENCY
 
-.PHONY: install run test eval bench bench-attacks train lock clean
+.PHONY: install run test eval bench bench-attacks train lock clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ bench-attacks: install
 # app/nlp/learned/cues.json: no randomness, so the same data give the same bytes.
 train: install
 	$(BIN)/python -m app.nlp.training.cues $(SHARED)/eval/polnear/train.jsonl
+
+# The reading room's four pages at desktop and phone width, as PNGs in screenshots/ (needs
+# Debian's chromium and chromium-driver: apt-get install chromium chromium-driver).
+screenshots: install
+	$(BIN)/python -m tests.browser screenshots
 
 # Re-pin every dependency to what is installed now (after changing pyproject.toml).
 lock: install

@@ -12,7 +12,7 @@ import anyio
 import orjson
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InternalError, OperationalError
 
@@ -52,6 +52,25 @@ CueTypeFilter = Annotated[
     Query(description="What the quotes' cues report: `speech` (the default: who said what), `belief`, "
                       "`intention` (plans, wishes, expectations), or `all`"),
 ]
+EntityType = Literal["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
+                     "LANGUAGE"]
+
+
+def _upper(value: object) -> object:
+    if isinstance(value, str):
+        _no_nul(value)
+        return value.upper()
+    return value
+
+
+# The labels the extractor keeps (app/nlp/mentions.KEPT_LABELS), any case: another is a
+# 422, not an empty list that looks like an answer.
+EntityTypeFilter = Annotated[
+    EntityType | None,
+    BeforeValidator(_upper),
+    Query(description="OntoNotes label, any case: PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, PRODUCT, "
+                      "WORK_OF_ART, LAW, LANGUAGE"),
+]
 Cursor = Annotated[
     str | None,
     Query(max_length=512, description="`next_cursor` of the previous page, unchanged"),
@@ -81,9 +100,16 @@ def _no_nul(value: str | None) -> str | None:
 
 
 QueryText = Annotated[str | None, AfterValidator(_no_nul)]
+SourceFilter = Annotated[
+    QueryText,
+    Query(max_length=2000, description="Part of the article's source, any case: `breitbart` finds "
+                                       "\"Breitbart News\" and \"breitbart.com\""),
+]
 SEARCH_HELP = (
-    "Every word, any case and inflection; \"a phrase\" in double quotes, pref* for a prefix "
-    f"(at least {MIN_PREFIX_CHARS} characters, at most {MAX_PREFIX_TERMS} prefixes). "
+    "Every word, any case and inflection; \"a phrase\" in double quotes; pref* for a prefix of "
+    f"a word as written (at least {MIN_PREFIX_CHARS} characters, at most {MAX_PREFIX_TERMS} prefixes); "
+    "`OR` in capitals between two terms for either (`peace OR Nobel prize`: prize, and peace or Nobel); "
+    "-word or -\"a phrase\" to exclude. "
     f"Best match first, among the newest {RANK_WINDOW:,} matches: narrow with more words or the "
     "other filters to reach older ones."
 )

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from app.errors import InvalidInput, UnsupportedMediaType, field_errors
 from app.nlp.html import parse_html_article
 from app.nlp.plaintext import normalise_newlines, parse_plain_article
-from app.schemas import MAX_TEXT_CHARS, ArticleCreate
+from app.schemas import MAX_FIELD_CHARS, MAX_TEXT_CHARS, ArticleCreate
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +87,7 @@ def from_json(payload: Any) -> NewArticle:
     if data.text is not None and data.html is not None:
         raise _field_error("html", "send either `text` or `html`, not both")
     title, authors, published_at = data.title, data.authors, data.published_at
+    url, source = data.url, data.source
     if data.html is not None:
         page = parse_html_article(data.html, url=data.url)
         text = page.text
@@ -94,6 +95,8 @@ def from_json(payload: Any) -> NewArticle:
         title = title or page.title
         authors = authors or page.authors
         published_at = published_at or page.published_at
+        url = url or _fits(page.url)
+        source = source or _fits(page.source)
         if not text.strip():
             raise _field_error("html", "no article text could be found in the page")
     elif data.text is not None:
@@ -104,11 +107,16 @@ def from_json(payload: Any) -> NewArticle:
         text,
         title=title,
         authors=authors,
-        url=data.url,
-        source=data.source,
+        url=url,
+        source=source,
         published_at=published_at,
         language=data.language,
     )
+
+
+def _fits(value: str | None) -> str | None:
+    """A page's own metadata, dropped when longer than a client may send."""
+    return value if value is None or len(value) <= MAX_FIELD_CHARS else None
 
 
 def _validated(

@@ -20,8 +20,9 @@ from app.extraction import Extracts, WorkerPool
 from app.head import HeadAsGet
 from app.limits import BodyLimit, InFlightLimit, TimeLimit
 from app.observability import RequestContext, configure_logging
-from app.routes import articles, batch, entities, health, quotes
+from app.routes import articles, batch, docs, entities, health, quotes
 from app.schemas import ArticleCreate, Problem
+from app.web import pages
 
 log = logging.getLogger("newsdesk")
 READ_THREADS = 8
@@ -79,6 +80,9 @@ def create_app(settings: Settings | None = None, *, extractor: Extracts | None =
         # Starlette answers /articles/ with a redirect to an absolute URL built from the
         # Host header, which the client controls: a path with a trailing slash is a 404.
         redirect_slashes=False,
+        # Served by app.routes.docs, from local files rather than a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -86,9 +90,10 @@ def create_app(settings: Settings | None = None, *, extractor: Extracts | None =
     # FastAPI tries the included routers in this order, each route with its own scope
     # bookkeeping: the reads go first (POST /articles/batch still finds its route, since a
     # method mismatch only makes /articles/{id} a partial match).
-    for module in (articles, entities, quotes, health, batch):
+    for module in (articles, entities, quotes, health, batch, docs, pages):
         app.include_router(module.router)
         app.state.route_methods += [(r.path_regex, r.methods) for r in module.router.routes]
+    docs.mount_assets(app)
     # The last added runs first: the request context wraps everything, errors included.
     app.add_middleware(HeadAsGet)
     app.add_middleware(TimeLimit, seconds=settings.request_timeout_seconds)

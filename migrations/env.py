@@ -15,10 +15,11 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = models.metadata
-# Search objects live outside the models (see the full_text_search and
-# entity_name_search revisions).
-SEARCH_TABLE_PREFIXES = ("article_fts", "quote_fts", "entity_fts")
-SEARCH_INDEXES = {"ix_article_search", "ix_quote_search", "ix_entity_name_trgm", "ix_entity_aliases_trgm"}
+# Search objects live outside the models (see the full_text_search, entity_name_search
+# and word_search revisions).
+SEARCH_TABLE_PREFIXES = ("article_fts", "quote_fts", "entity_fts", "article_words", "quote_words")
+SEARCH_INDEXES = {"ix_article_search", "ix_quote_search", "ix_entity_name_trgm", "ix_entity_aliases_trgm",
+                  "ix_article_words", "ix_quote_words"}
 
 
 def include_name(name: str | None, type_: str, _parents: object) -> bool:

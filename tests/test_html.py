@@ -77,6 +77,43 @@ def test_client_fields_win_over_the_page(client: TestClient) -> None:
     assert all(page_only["text"][q["start"]:q["end"]] == q["text"] for q in page_only["quotes"])
 
 
+HEAD_LINKS = ('<link rel="canonical" href="https://www.example-post.com/world/tidal-vote">'
+              '<meta property="og:url" content="https://www.example-post.com/world/tidal-vote">'
+              '<meta property="og:site_name" content="The Example Post">')
+
+
+def test_url_and_source_from_the_page_head(client: TestClient) -> None:
+    page = PAGE.replace("</head>", HEAD_LINKS + "</head>")
+    parsed = parse_html_article(page)
+    assert parsed.url == "https://www.example-post.com/world/tidal-vote"
+    assert parsed.source == "The Example Post"
+    stored = client.post("/articles", content=page.encode(), headers={"content-type": "text/html; charset=utf-8"})
+    assert stored.status_code == 201, stored.text
+    assert (stored.json()["url"], stored.json()["source"]) == (parsed.url, "The Example Post")
+    # The same page again is the same article: found by its url.
+    again = client.post("/articles", json={"html": page.replace("Tuesday", "Monday")})
+    assert (again.status_code, again.json()["id"]) == (200, stored.json()["id"])
+
+
+def test_canonical_link_alone_gives_url_and_site() -> None:
+    page = PAGE.replace("</head>", '<link rel="canonical" href="https://news.example.org/a/1"></head>')
+    parsed = parse_html_article(page)
+    assert parsed.url == "https://news.example.org/a/1"
+    assert parsed.source == "news.example.org" or parsed.source == "example.org"
+
+
+def test_client_url_and_source_win_over_the_page_head(client: TestClient) -> None:
+    page = PAGE.replace("</head>", HEAD_LINKS + "</head>")
+    article = client.post("/articles", json={"html": page, "url": "https://mirror.example/x",
+                                             "source": "Wire copy"}).json()
+    assert (article["url"], article["source"]) == ("https://mirror.example/x", "Wire copy")
+
+
+def test_a_page_url_that_is_not_a_web_address_is_dropped() -> None:
+    page = PAGE.replace("</head>", '<meta property="og:url" content="javascript:alert(1)"></head>')
+    assert parse_html_article(page).url is None
+
+
 @pytest.mark.parametrize(
     "page",
     [

@@ -1,4 +1,4 @@
-"""A web page's article: main text, title, authors and date, by trafilatura."""
+"""A web page's article: main text, title, authors, date, URL and site, by trafilatura."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ class PageArticle:
     title: str | None
     authors: list[str]
     published_at: datetime | None
+    url: str | None = None  # the page's own: og:url, else <link rel=canonical>
+    source: str | None = None  # og:site_name (or the like), else the site's host name
 
 
 def parse_html_article(html: str, url: str | None = None) -> PageArticle:
@@ -50,7 +52,15 @@ def parse_html_article(html: str, url: str | None = None) -> PageArticle:
         title=(doc.title or "").strip() or None,
         authors=authors,
         published_at=_date(doc.date),
+        url=_web_address(doc.url),
+        source=(doc.sitename or "").strip() or None,
     )
+
+
+def _web_address(value: str | None) -> str | None:
+    # trafilatura falls back to the url it was given; only an http(s) address is a page's.
+    value = (value or "").strip()
+    return value if value.lower().startswith(("http://", "https://")) else None
 
 
 def _trim_attributes(html: str) -> str:

@@ -21,6 +21,7 @@ from app.prepared import Reader
 from app.queries.paging import Row, page
 from app.queries.quotes import article_quotes
 from app.queries.ranked import best_first, ranked_page, search_params
+from app.search import contains_any_case, like_escaped
 
 SUMMARY_COLUMNS = (
     article_t.c.id,
@@ -77,9 +78,11 @@ def _articles_probed(link: Any, column: Any, param: str) -> ColumnElement[bool]:
 
 # One clause per filter parameter of GET /articles; `*_frequent` for a popular entity.
 ARTICLE_FILTERS: dict[str, Callable[[], ColumnElement[bool]]] = {
-    "source": lambda: article_t.c.source == bindparam("source"),
+    # Part of the source or of an author's name, any case: "breitbart" finds "Breitbart
+    # News" and "breitbart.com", "meg james" finds "Meg James" (app/routes/articles.py).
+    "source": lambda: contains_any_case(article_t.c.source, "source"),
     "author": lambda: article_t.c.id.in_(
-        select(author_t.c.article_id).where(author_t.c.name == bindparam("author"))),
+        select(author_t.c.article_id).where(contains_any_case(author_t.c.name, "author"))),
     "entity_id": lambda: _articles_linked(article_entity_t, article_entity_t.c.entity_id, "entity_id"),
     "entity_id_frequent": lambda: _articles_probed(
         article_entity_t, article_entity_t.c.entity_id, "entity_id_frequent"),
@@ -141,8 +144,8 @@ def list_articles(db: Reader, filters: ArticleFilters, cursor: str | None, limit
     f = filters
     params: dict[str, Any] = {"limit": limit + 1}
     for name in ("source", "author"):
-        if getattr(f, name) is not None:
-            params[name] = getattr(f, name)
+        if value := " ".join((getattr(f, name) or "").split()):
+            params[name] = like_escaped(value)
     if f.entity_id is not None:
         params[_entity_param(db, "entity_id", f.entity_id, entity_t.c.article_count, limit)] = f.entity_id
     if f.speaker_id is not None:
@@ -164,6 +167,12 @@ def list_articles(db: Reader, filters: ArticleFilters, cursor: str | None, limit
 def article_exists(db: Reader, article_id: int) -> bool:
     return db.row("article_exists", lambda: select(article_t.c.id).where(article_t.c.id == bindparam("id")),
                   id=article_id) is not None
+
+
+def article_summary(db: Reader, article_id: int) -> dict[str, Any] | None:
+    row = db.row("article_summary", lambda: select(*SUMMARY_COLUMNS).where(article_t.c.id == bindparam("id")),
+                 id=article_id)
+    return summary(db, row) if row is not None else None
 
 
 def article_detail(db: Reader, article_id: int) -> dict[str, Any] | None:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.models import article_table as article_t
 from app.models import quote_table as quote_t
 from app.pagination import decode_cursor, encode_cursor
 from app.prepared import Reader
 from app.queries.paging import Row, page
 from app.queries.ranked import best_first, ranked_page, search_params
+from app.search import contains_any_case, like_escaped
 
 QUOTE_COLUMNS = (
     quote_t.c.id,
@@ -62,11 +65,19 @@ def article_quotes(db: Reader, article_id: int) -> list[dict[str, Any]]:
     return [quote(db, r) for r in rows]
 
 
+def _in_articles(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    return quote_t.c.article_id.in_(select(article_t.c.id).where(condition))
+
+
 QUOTE_FILTERS: dict[str, Callable[[], ColumnElement[bool]]] = {
     "speaker_id": lambda: quote_t.c.speaker_entity_id == bindparam("speaker_id"),
     "article_id": lambda: quote_t.c.article_id == bindparam("article_id"),
     "kind": lambda: quote_t.c.kind == bindparam("kind"),
     "cue_type": lambda: quote_t.c.cue_type == bindparam("cue_type"),
+    # The article's, as GET /articles filters them.
+    "source": lambda: _in_articles(contains_any_case(article_t.c.source, "source")),
+    "published_after": lambda: _in_articles(article_t.c.published_at >= bindparam("published_after")),
+    "published_before": lambda: _in_articles(article_t.c.published_at < bindparam("published_before")),
 }
 
 
@@ -92,6 +103,9 @@ def list_quotes(
     cursor: str | None,
     limit: int,
     listing: str = "quotes",
+    source: str | None = None,
+    published_after: datetime | None = None,
+    published_before: datetime | None = None,
 ) -> dict[str, Any]:
     """Newest first (by id), or best match first with q. A cue_type of None is any."""
     params: dict[str, Any] = {"limit": limit + 1}
@@ -99,6 +113,11 @@ def list_quotes(
                         ("cue_type", cue_type)):
         if value is not None:
             params[name] = value
+    if source_words := " ".join((source or "").split()):
+        params["source"] = like_escaped(source_words)
+    for name, moment in (("published_after", published_after), ("published_before", published_before)):
+        if moment is not None:
+            params[name] = db.time_param(moment)
     if q and q.strip():
         params.update(search_params(db, q))
 

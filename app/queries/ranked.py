@@ -5,20 +5,41 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
-from sqlalchemy import Double, Select, String, bindparam, cast, column, func, literal_column, select, table, tuple_
+from sqlalchemy import (
+    Double,
+    Select,
+    String,
+    and_,
+    bindparam,
+    cast,
+    column,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+    table,
+    tuple_,
+)
 from sqlalchemy.sql.elements import ColumnClause, ColumnElement
 
 from app.pagination import decode_cursor, encode_cursor
 from app.prepared import Reader
 from app.queries.paging import Row, page
-from app.search import PG_CONFIG, Term, fts5_match, parse_query
+from app.search import PG_CONFIG, PG_WORDS_CONFIG, parse_query, plan
 
-# PostgreSQL only uses the GIN index when the query repeats the index's expression exactly
-# (see the full_text_search migration).
+# PostgreSQL only uses the GIN indexes when the query repeats the index's expression
+# exactly (see the full_text_search and word_search migrations): the stems, and the words
+# as written that prefixes are matched against.
 PG_VECTORS = {
-    "article": "to_tsvector('english', coalesce(article.title, '') || ' ' || article.text)",
-    "quote": "to_tsvector('english', quote.text)",
+    ("article", "stems"): "to_tsvector('english', coalesce(article.title, '') || ' ' || article.text)",
+    ("quote", "stems"): "to_tsvector('english', quote.text)",
+    ("article", "words"): "to_tsvector('simple', coalesce(article.title, '') || ' ' || article.text)",
+    ("quote", "words"): "to_tsvector('simple', quote.text)",
 }
+PG_CONFIGS = {"stems": PG_CONFIG, "words": PG_WORDS_CONFIG}
+# The FTS5 tables of each index.
+FTS5_TABLES = {"stems": "{}_fts", "words": "{}_words"}
 # bm25 weights per FTS5 column: a word in the title counts more than one in the body.
 FTS5_WEIGHTS = {"article": (4.0, 1.0), "quote": (1.0,)}
 # Matches ranked per search: the newest this many. Scoring is per match, so ranking every
@@ -29,35 +50,74 @@ RANK_WINDOW = 1_000
 
 
 def search_params(db: Reader, q: str) -> dict[str, Any]:
-    """The parameters of a search for q: one FTS5 expression, or one tsquery per term.
-    A term's name says whether it is a prefix (`p`) or words (`w`): part of the shape."""
-    terms = parse_query(q)
-    window = {"oldest_ranked": RANK_WINDOW - 1}
-    if not db.sqlite:
-        return {f"term_{i}_{'p' if t.prefix else 'w'}": _pg_term(t) for i, t in enumerate(terms)} | window
-    return {"match": fts5_match(terms)} | window
+    """The parameters of a search for q: one expression per part of its plan (app/search.py),
+    each named `fts_` + the part's role, so that the names are the statement's shape."""
+    parts = plan(parse_query(q), db.sqlite).parts
+    return {f"fts_{role}": expression for role, expression in parts.items()} | {"oldest_ranked": RANK_WINDOW - 1}
 
 
-def _pg_term(term: Term) -> str:
-    # The words are \w+ only (app/search.py), so they cannot carry tsquery operators.
-    return " <-> ".join(term.words) + ":*" if term.prefix else " ".join(term.words)
+def _index(role: str) -> str:
+    return "words" if role.endswith("words") else "stems"
 
 
 def _match(db: Reader, searched: Any, names: Collection[str]) -> tuple[Any, Any, Any, Any]:
-    """What a search reads from: (FROM, row id, match condition, relevance score, lower is better)."""
+    """What a search reads from: (FROM, row id, match condition, relevance score, lower is better).
+
+    On PostgreSQL every part is a condition on its index's tsvector, and the score the sum
+    of their ranks. On SQLite a part is a MATCH on its index's FTS5 table: the search reads
+    from the first table whose part must match (its bm25 is the score), and finds the rows
+    of the other parts by their rowids. A query of either-or groups alone has no such
+    table: its matches are read from the table itself, newest first, with no score."""
     name = searched.name
+    roles = sorted(p.removeprefix("fts_") for p in names if p.startswith("fts_"))
     if not db.sqlite:
-        vector: ColumnClause[Any] = literal_column(PG_VECTORS[name])
-        query: Any = None
-        for param in sorted(p for p in names if p.startswith("term_")):
-            parse = func.to_tsquery if param.endswith("_p") else func.phraseto_tsquery
-            part = parse(PG_CONFIG, bindparam(param, type_=String))
-            query = part if query is None else query.op("&&")(part)
-        return searched, searched.c.id, vector.op("@@")(query), -cast(func.ts_rank(vector, query), Double)
-    fts = table(f"{name}_fts", column("rowid"))
-    fts_ref: ColumnClause[Any] = literal_column(f"{name}_fts")
+        def matches(role: str) -> ColumnElement[bool]:
+            return _pg_vector(name, role).op("@@")(_pg_query(role))
+
+        conditions = _conditions(roles, matches)
+        ranks = [func.ts_rank(_pg_vector(name, r), _pg_query(r)) for r in roles if not r.startswith("not_")]
+        return searched, searched.c.id, and_(*conditions), -cast(sum(ranks[1:], ranks[0]), Double)
+    main = next((r for r in ("stems", "words") if r in roles), None)
+    if main is None:
+        row_id = searched.c.id
+        return searched, row_id, and_(*_conditions(roles, lambda r: row_id.in_(_fts5_rowids(name, r)))), \
+            literal_column("0.0")
+    fts_name = FTS5_TABLES[main].format(name)
+    fts = table(fts_name, column("rowid"))
+    fts_ref: ColumnClause[Any] = literal_column(fts_name)
     weights: list[ColumnClause[Any]] = [literal_column(repr(w)) for w in FTS5_WEIGHTS[name]]
-    return fts, fts.c.rowid, fts_ref.op("MATCH")(bindparam("match")), func.bm25(fts_ref, *weights)
+    rest = [r for r in roles if r != main]
+    conditions = [fts_ref.op("MATCH")(bindparam(f"fts_{main}")),
+                  *_conditions(rest, lambda r: fts.c.rowid.in_(_fts5_rowids(name, r)))]
+    return fts, fts.c.rowid, and_(*conditions), func.bm25(fts_ref, *weights)
+
+
+def _conditions(roles: list[str], matches: Any) -> list[ColumnElement[bool]]:
+    """The plan's parts as conditions, given `matches(role)`: an either-or group is one
+    condition of its two sides, an excluded part a negated one."""
+    conditions = []
+    for role in roles:
+        if role.startswith("not_"):
+            conditions.append(not_(matches(role)))
+        elif role.startswith("either_") and role.endswith("_stems"):
+            conditions.append(or_(matches(role), matches(role.removesuffix("stems") + "words")))
+        elif not role.startswith("either_"):
+            conditions.append(matches(role))
+    return conditions
+
+
+def _pg_vector(name: str, role: str) -> ColumnClause[Any]:
+    return literal_column(PG_VECTORS[name, _index(role)])
+
+
+def _pg_query(role: str) -> ColumnElement[Any]:
+    return func.to_tsquery(PG_CONFIGS[_index(role)], bindparam(f"fts_{role}", type_=String))
+
+
+def _fts5_rowids(name: str, role: str) -> Select[Any]:
+    fts_name = FTS5_TABLES[_index(role)].format(name)
+    fts = table(fts_name, column("rowid"))
+    return select(fts.c.rowid).where(literal_column(fts_name).op("MATCH")(bindparam(f"fts_{role}")))
 
 
 def best_first(db: Reader, searched: Any, columns: tuple[Any, ...], filters: list[ColumnElement[bool]],

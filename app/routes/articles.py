@@ -21,6 +21,7 @@ from app.deps import (
     Id,
     Limit,
     QueryText,
+    SourceFilter,
     run_read,
     run_write,
 )
@@ -114,8 +115,9 @@ async def list_articles(
     limit: Limit = 20,
     cursor: Cursor = None,
     q: Annotated[QueryText, Query(max_length=200, description="Words in the title or text. " + SEARCH_HELP)] = None,
-    source: Annotated[QueryText, Query(max_length=2000)] = None,
-    author: Annotated[QueryText, Query(max_length=2000, description="An author's exact name")] = None,
+    source: SourceFilter = None,
+    author: Annotated[QueryText, Query(max_length=2000, description="Part of an author's name, any case: "
+                                       "`meg james` finds \"Meg James\"")] = None,
     entity_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Mentions this entity")] = None,
     speaker_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Quotes this entity")] = None,
     published_after: Annotated[Timestamp | None, Query(description="Inclusive, RFC 3339")] = None,

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.deps import JSON, CueTypeFilter, Cursor, Id, Limit, QueryText, run_read
+from app import exports
+from app.deps import JSON, CueTypeFilter, Cursor, EntityTypeFilter, Id, Limit, QueryText, run_read
 from app.errors import NotFound
 from app.openapi_docs import ERRORS
 from app.prepared import Reader
@@ -19,19 +20,20 @@ router = APIRouter(prefix="/entities", tags=["entities"])
 
 
 @router.get("", response_model=Page[Entity], summary="List entities, most written-about first",
-            responses=ERRORS)
+            responses={**exports.file_responses(exports.ENTITY_COLUMNS_HELP), **ERRORS})
 async def list_entities(
     request: Request,
     limit: Limit = 20,
     cursor: Cursor = None,
-    type: Annotated[
-        QueryText,
-        Query(max_length=32, description="OntoNotes label, any case: PERSON, ORG, GPE, LOC, NORP, …"),
-    ] = None,
+    type: EntityTypeFilter = None,
     q: Annotated[QueryText, Query(max_length=200, description="Part of the name or an alias")] = None,
+    format: exports.FormatParam = None,
 ) -> Response:
-    return JSON(await run_read(request, partial(entities.list_entities, type_=type and type.upper(), q=q,
-                                                cursor=cursor, limit=limit)))
+    listing = partial(entities.list_entities, type_=type, q=q)
+    if (fmt := exports.chosen_format(request, format)) != "json":
+        return await exports.stream(fmt, "entities", exports.ENTITY_COLUMNS, lambda c: run_read(
+            request, partial(listing, cursor=c or cursor, limit=exports.EXPORT_PAGE)))
+    return JSON(await run_read(request, partial(listing, cursor=cursor, limit=limit)))
 
 
 @router.get("/{entity_id:int}", response_model=Entity, summary="One entity", responses=ERRORS)
@@ -50,12 +52,18 @@ async def get_entity_articles(request: Request, entity_id: Id, limit: Limit = 20
 
 
 @router.get("/{entity_id:int}/quotes", response_model=Page[Quote],
-            summary="Quotes the entity spoke, newest first", responses=ERRORS)
+            summary="Quotes the entity spoke, newest first",
+            responses={**exports.file_responses(exports.QUOTE_COLUMNS_HELP), **ERRORS})
 async def get_entity_quotes(request: Request, entity_id: Id, limit: Limit = 20, cursor: Cursor = None,
-                            cue_type: CueTypeFilter = "speech") -> Response:
-    return JSON(await run_read(request, _of_entity, entity_id, partial(
-        quotes.list_quotes, q=None, speaker_id=entity_id, article_id=None, kind=None,
-        cue_type=None if cue_type == "all" else cue_type, cursor=cursor, limit=limit, listing="entity-quotes")))
+                            cue_type: CueTypeFilter = "speech", format: exports.FormatParam = None) -> Response:
+    listing = partial(quotes.list_quotes, q=None, speaker_id=entity_id, article_id=None, kind=None,
+                      cue_type=None if cue_type == "all" else cue_type, listing="entity-quotes")
+    if (fmt := exports.chosen_format(request, format)) != "json":
+        # Checked before the answer starts: an unknown entity is a 404, not an empty file.
+        await run_read(request, _of_entity, entity_id, lambda _db: None)
+        return await exports.stream(fmt, f"entity-{entity_id}-quotes", exports.QUOTE_COLUMNS, lambda c: run_read(
+            request, partial(listing, cursor=c or cursor, limit=exports.EXPORT_PAGE)))
+    return JSON(await run_read(request, _of_entity, entity_id, partial(listing, cursor=cursor, limit=limit)))
 
 
 def _of_entity(db: Reader, entity_id: int, listing: Any) -> dict[str, Any]:

@@ -8,16 +8,17 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.deps import JSON, MAX_ID, SEARCH_HELP, CueTypeFilter, Cursor, Limit, QueryText, run_read
+from app import exports
+from app.deps import JSON, MAX_ID, SEARCH_HELP, CueTypeFilter, Cursor, Limit, QueryText, SourceFilter, run_read
 from app.openapi_docs import ERRORS
 from app.queries import quotes
-from app.schemas import Page, Quote
+from app.schemas import Page, Quote, Timestamp
 
 router = APIRouter(prefix="/quotes", tags=["quotes"])
 
 
 @router.get("", response_model=Page[Quote], summary="List quotes, newest first",
-            responses={422: ERRORS[422], 503: ERRORS[503]})
+            responses={**exports.file_responses(exports.QUOTE_COLUMNS_HELP), 422: ERRORS[422], 503: ERRORS[503]})
 async def list_quotes(
     request: Request,
     limit: Limit = 20,
@@ -27,7 +28,16 @@ async def list_quotes(
     article_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     kind: Literal["direct", "mixed", "indirect"] | None = None,
     cue_type: CueTypeFilter = "speech",
+    source: SourceFilter = None,
+    published_after: Annotated[Timestamp | None, Query(description="The article's, inclusive, RFC 3339")] = None,
+    published_before: Annotated[Timestamp | None, Query(description="The article's, exclusive, RFC 3339")] = None,
+    format: exports.FormatParam = None,
 ) -> Response:
-    return JSON(await run_read(request, partial(
+    listing = partial(
         quotes.list_quotes, q=q, speaker_id=speaker_id, article_id=article_id, kind=kind,
-        cue_type=None if cue_type == "all" else cue_type, cursor=cursor, limit=limit)))
+        cue_type=None if cue_type == "all" else cue_type, source=source,
+        published_after=published_after, published_before=published_before)
+    if (fmt := exports.chosen_format(request, format)) != "json":
+        return await exports.stream(fmt, "quotes", exports.QUOTE_COLUMNS, lambda c: run_read(
+            request, partial(listing, cursor=c or cursor, limit=exports.EXPORT_PAGE)))
+    return JSON(await run_read(request, partial(listing, cursor=cursor, limit=limit)))
