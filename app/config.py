@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 2 * 1024 * 1024
     max_batch_items: int = 1000
     request_timeout_seconds: float = 120.0
+    # An answer that has begun (an export streaming its pages) may take this long in all.
+    stream_timeout_seconds: float = Field(default=600.0, gt=0)
     # Each read statement's budget (SQLite progress handler, PostgreSQL statement_timeout):
     # reads take milliseconds, and one that runs longer holds a read thread from others.
     read_timeout_seconds: float = Field(default=2.0, gt=0)

@@ -42,27 +42,33 @@ class BodyLimit:
 
 
 class TimeLimit:
-    """A request that has not begun its answer within the limit gets a 503 problem.
+    """A request that has not begun its answer within `seconds` gets a 503 problem; one
+    that has (an export streaming its pages) has `stream_seconds` from its start to end it.
 
     Work already handed to a thread (an extraction, a write) runs on to its end: a write
     that finishes after the limit is stored, and sending the article again returns it."""
 
-    def __init__(self, app: ASGIApp, *, seconds: float) -> None:
+    def __init__(self, app: ASGIApp, *, seconds: float, stream_seconds: float) -> None:
         self.app = app
         self.seconds = seconds
+        self.stream_seconds = stream_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = True
-            await send(message)
-
         with anyio.move_on_after(self.seconds) as scope_limit:
+
+            async def tracking_send(message: Message) -> None:
+                nonlocal started
+                if not started:
+                    started = True
+                    # A long answer under way is not cut at the request's limit, only at
+                    # the stream's: a client reading slowly still cannot hold it forever.
+                    scope_limit.deadline = anyio.current_time() + self.stream_seconds
+                await send(message)
+
             await self.app(scope, receive, tracking_send)
         if scope_limit.cancelled_caught and not started:
             response = problem(

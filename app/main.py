@@ -96,7 +96,8 @@ def create_app(settings: Settings | None = None, *, extractor: Extracts | None =
     docs.mount_assets(app)
     # The last added runs first: the request context wraps everything, errors included.
     app.add_middleware(HeadAsGet)
-    app.add_middleware(TimeLimit, seconds=settings.request_timeout_seconds)
+    app.add_middleware(TimeLimit, seconds=settings.request_timeout_seconds,
+                       stream_seconds=settings.stream_timeout_seconds)
     app.add_middleware(
         BodyLimit,
         max_bytes=settings.max_body_bytes,
