@@ -105,18 +105,19 @@ def read(record: Record) -> NewArticle:
     return intake.from_html(raw, None) if record.kind == "html" else intake.from_plain_text(raw, None)
 
 
-# One engine and one extractor per worker process, made by _init_worker.
-_worker: dict[str, Any] = {}
+# One engine and one extractor per worker process, made by init_worker: the processes of
+# `newsdesk ingest` and of `newsdesk reextract` (app.reextraction).
+WORKER: dict[str, Any] = {}
 
 
-def _init_worker() -> None:
+def init_worker() -> None:
     from app.db import make_engine
     from app.extraction import InProcess
     from app.nlp.pipeline import Extractor, load_pipeline
 
     settings = get_settings()
-    _worker["engine"] = make_engine(settings.database_url)
-    _worker["extractor"] = InProcess(Extractor(load_pipeline(settings.spacy_model)))
+    WORKER["engine"] = make_engine(settings.database_url)
+    WORKER["extractor"] = InProcess(Extractor(load_pipeline(settings.spacy_model)))
 
 
 def _ingest_chunk(chunk: list[Record]) -> list[tuple[str, str, str | None]]:
@@ -128,7 +129,7 @@ def _ingest_chunk(chunk: list[Record]) -> list[tuple[str, str, str | None]]:
             articles.append((i, read(record)))
         except (AppError, ValueError, OSError) as exc:
             outcomes[i] = (record.label, "failed", getattr(exc, "detail", None) or str(exc))
-    results = services.ingest_many(_worker["engine"], _worker["extractor"], [a for _, a in articles])
+    results = services.ingest_many(WORKER["engine"], WORKER["extractor"], [a for _, a in articles])
     for (i, _), result in zip(articles, results, strict=True):
         if isinstance(result, AppError):
             outcomes[i] = (chunk[i].label, "failed", result.detail)
@@ -159,7 +160,7 @@ def ingest(paths: Sequence[Path], workers: int, on_progress: Callable[[Summary, 
     total = len(all_records) + summary.total
     chunks = _chunks(all_records)
     if workers <= 1:
-        _init_worker()
+        init_worker()
         results: Iterable[list[tuple[str, str, str | None]]] = map(_ingest_chunk, chunks)
         for outcome in results:
             for label, status, reason in outcome:
@@ -168,7 +169,7 @@ def ingest(paths: Sequence[Path], workers: int, on_progress: Callable[[Summary, 
         return summary
     # spawn: a fresh interpreter per worker, not a fork of one that may hold threads.
     context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_init_worker) as pool:
+    with context.Pool(workers, initializer=init_worker) as pool:
         for outcome in pool.imap_unordered(_ingest_chunk, chunks):
             for label, status, reason in outcome:
                 summary.add(label, status, reason)

@@ -18,42 +18,27 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql.elements import ColumnElement
 
 from app import services
-from app.config import get_settings
+from app.bulk import CHUNK, WORKER, init_worker
 from app.errors import AppError
 from app.models import article_table as article_t
 from app.queries.documents import DOCUMENT_VERSION
 
-CHUNK = 16  # articles per task: one nlp.pipe batch
-
-_worker: dict[str, Any] = {}
-
-
-def _init_worker() -> None:
-    from app.db import make_engine
-    from app.extraction import InProcess
-    from app.nlp.pipeline import Extractor, load_pipeline
-
-    settings = get_settings()
-    _worker["engine"] = make_engine(settings.database_url)
-    extractor = Extractor(load_pipeline(settings.spacy_model))
-    _worker["version"] = extractor.version
-    _worker["extractor"] = InProcess(extractor)
-
 
 def _version() -> str:
-    return str(_worker["version"])
+    return str(WORKER["extractor"].extractor.version)
 
 
 def _reextract(ids: list[int]) -> tuple[int, int]:
     """(re-extracted, failed) of these articles; one deleted meanwhile is skipped."""
-    engine: Engine = _worker["engine"]
+    engine: Engine = WORKER["engine"]
     with engine.connect() as conn:
         texts = dict(conn.execute(select(article_t.c.id, article_t.c.text).where(article_t.c.id.in_(ids))).all())
     ids = [i for i in ids if i in texts]
     done = failed = 0
-    for article_id, extraction in zip(ids, _worker["extractor"].extract_each([(texts[i], None) for i in ids]),
+    for article_id, extraction in zip(ids, WORKER["extractor"].extract_each([(texts[i], None) for i in ids]),
                                       strict=True):
         if isinstance(extraction, AppError):
             failed += 1  # left with its old extraction and version: the next run tries again
@@ -66,7 +51,7 @@ def stale(engine: Engine, version: str, after: int = 0,
           column: Any = article_t.c.extractor_version) -> Iterator[list[int]]:
     """The ids of articles extracted by another version (or whose document another
     release rendered, by `column`), CHUNK at a time, in id order."""
-    other = or_(column.is_(None), column != version)
+    other = _other(column, version)
     while True:
         with engine.connect() as conn:
             ids = list(conn.execute(
@@ -78,8 +63,12 @@ def stale(engine: Engine, version: str, after: int = 0,
         after = ids[-1]
 
 
+def _other(column: Any, version: str) -> ColumnElement[bool]:
+    return or_(column.is_(None), column != version)
+
+
 def count_stale(engine: Engine, version: str) -> int:
-    other = or_(article_t.c.extractor_version.is_(None), article_t.c.extractor_version != version)
+    other = _other(article_t.c.extractor_version, version)
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(article_t).where(other)).scalar_one())
 
@@ -99,10 +88,10 @@ class Progress:
 def run(engine: Engine, workers: int, on_progress: Callable[[Progress], None]) -> Progress:
     """Re-extract every stale article with `workers` processes (each loads the pipeline)."""
     if workers <= 1:
-        _init_worker()
+        init_worker()
         return _drive(engine, _version(), map, on_progress)
     # spawn: a fresh interpreter per worker, not a fork of one that may hold threads.
-    with multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker) as pool:
+    with multiprocessing.get_context("spawn").Pool(workers, initializer=init_worker) as pool:
         return _drive(engine, pool.apply(_version), pool.imap_unordered, on_progress)
 
 
