@@ -34,13 +34,13 @@ BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
 from load import (  # noqa: E402
-    CLOCK_TICKS,
     Load,
     Server,
+    cpu_seconds,
     uvicorn,
     wrk,
 )
-from run import DEFAULT_TEXTS, OUT, RESULTS, corpus_db, header  # noqa: E402
+from run import DEFAULT_TEXTS, OUT, RESULTS, children, corpus_db, header  # noqa: E402
 
 SEARCH_16 = "/articles?q=" + "+".join(f"{c}*" for c in "tsacpwdmrbfhiegl")
 PUNCTUATION = "!?.,;:" * 1334  # 8 kB, no spaces: quadratic in spaCy's tokenizer unchecked
@@ -170,13 +170,11 @@ async def crowd(server: Server, paths: list[str], seconds: float) -> tuple[Load,
 def _cpu_by_pid(pid: int) -> dict[int, float]:
     """CPU seconds so far of a process and of its children (the extraction processes)."""
     found = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for each in (pid, *children(pid)):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            found[each] = cpu_seconds(each)
+        except OSError:  # it ended meanwhile
             continue
-        if int(stat.parent.name) == pid or int(fields[1]) == pid:
-            found[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
     return found
 
 

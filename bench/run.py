@@ -274,7 +274,7 @@ def ingest_cli(articles: list[dict[str, str]], workers: int) -> tuple[float, flo
     with open(OUT / "ingest-cli.log", "ab") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         while proc.poll() is None:
-            for pid in [proc.pid, *_children(proc.pid)]:
+            for pid in [proc.pid, *children(proc.pid)]:
                 peak = _peak_rss_mb(pid)
                 if peak:
                     peaks[pid] = max(peaks.get(pid, 0.0), peak)
@@ -290,12 +290,16 @@ def ingest_cli(articles: list[dict[str, str]], workers: int) -> tuple[float, flo
     return seconds, max(extracting, default=float("nan"))
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return []
-    return [int(c) for c in found]
+def children(pid: int) -> list[int]:
+    """A process's children, whichever of its threads started them (the service starts
+    its extraction processes from a worker thread, not the main one)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [int(c) for c in task.read_text().split()]
+        except OSError:  # the thread ended meanwhile
+            continue
+    return found
 
 
 def _peak_rss_mb(pid: int) -> float | None:
