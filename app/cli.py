@@ -25,6 +25,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     sub.add_parser("migrate", help="apply the database migrations")
 
+    worker = sub.add_parser("worker", help="run ingestion jobs from the queue (NEWSDESK_QUEUE_URL) until SIGTERM")
+    worker.add_argument("--processes", type=int, default=None,
+                        help="extraction processes, and jobs run at once (default NEWSDESK_EXTRACT_PROCESSES)")
+
     ingest = sub.add_parser(
         "ingest", help="ingest files and folders: .txt, .json, .ndjson/.jsonl, .html; rerun to resume"
     )
@@ -49,7 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if rest:
         parser.error(f"unrecognised arguments: {' '.join(rest)}")
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
-        "serve": _serve, "migrate": _migrate, "ingest": _ingest, "extract": _extract, "reextract": _reextract,
+        "serve": _serve, "migrate": _migrate, "worker": _worker, "ingest": _ingest, "extract": _extract,
+        "reextract": _reextract,
     }
     return commands[args.command](args)
 
@@ -117,6 +122,36 @@ def _serve(args: argparse.Namespace) -> int:
         proxy_headers=True,
         http=HeaderTimeoutProtocol,
     )
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    import logging
+
+    from app.db import make_engine
+    from app.extraction import WorkerPool
+    from app.jobs import worker
+    from app.jobs.queue import Queue
+    from app.observability import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    if settings.migrate_on_start and (failed := _migrate()):
+        return failed
+    processes = args.processes or settings.extract_processes
+    engine = make_engine(settings.database_url)
+    # A job's article waits for a free process as long as it takes: the consumer runs no
+    # more jobs at once than there are processes.
+    pool = WorkerPool(settings.spacy_model, processes=processes, deadline=settings.extract_deadline_seconds,
+                      wait=settings.extract_deadline_seconds * 2)
+    pool.start()
+    logging.getLogger("newsdesk").info("worker: %d extraction processes, queue %s", processes,
+                                       settings.queue_url or "embedded (SQLite)")
+    try:
+        worker.run(engine, pool, Queue(settings), processes, settings.job_lease_seconds)
+    finally:
+        pool.close()
+        engine.dispose()
     return 0
 
 

@@ -35,6 +35,19 @@ class Settings(BaseSettings):
     extract_wait_seconds: float = Field(default=10.0, ge=0)
     # A connection's time to send a request's headers (`newsdesk serve`); then it is closed.
     header_timeout_seconds: float = Field(default=10.0, gt=0)
+    # The job queue (app/jobs): empty runs it embedded, in a SQLite file beside the database
+    # (or at queue_path), consumed by `newsdesk serve` itself; redis://host:port/db sends
+    # jobs through Redis to `newsdesk worker` processes on any machine.
+    queue_url: str = ""
+    queue_path: str = ""
+    # With the embedded queue, `newsdesk serve` runs jobs itself; false leaves them to
+    # `newsdesk worker` processes on the same files.
+    embedded_worker: bool = True
+    # Articles waiting in jobs, across jobs; past it, wait=false is a 503 with Retry-After.
+    max_queued_items: int = Field(default=100_000, ge=1)
+    # A claimed article not finished within this long is claimed again by another worker
+    # (its own died); longer than extract_deadline_seconds, which bounds one article.
+    job_lease_seconds: float = Field(default=60.0, gt=0)
     migrate_on_start: bool = True
     log_level: str = "info"
     # Comma-separated origins allowed by CORS; empty means CORS is off.

@@ -53,6 +53,10 @@ class UnsupportedMediaType(AppError):
     status, slug = 415, "unsupported-media-type"
 
 
+class Conflict(AppError):
+    status, slug = 409, "conflict"
+
+
 class InvalidInput(AppError):
     status, slug = 422, "invalid-input"
 

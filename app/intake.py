@@ -31,6 +31,24 @@ class NewArticle:
         return text_hash(self.text)
 
 
+def to_payload(article: NewArticle) -> dict[str, Any]:
+    """The article as JSON, to wait in a job (app.jobs) until a worker stores it."""
+    return {
+        "text": article.text, "title": article.title, "url": article.url, "source": article.source,
+        "authors": article.authors, "language": article.language,
+        "published_at": article.published_at.isoformat() if article.published_at else None,
+    }
+
+
+def from_payload(payload: dict[str, Any]) -> NewArticle:
+    published = payload.get("published_at")
+    return NewArticle(
+        text=payload["text"], title=payload.get("title"), url=payload.get("url"), source=payload.get("source"),
+        authors=list(payload.get("authors") or []), language=payload.get("language"),
+        published_at=datetime.fromisoformat(published) if published else None,
+    )
+
+
 def text_hash(text: str) -> str:
     """Identity of an article's text: the same words sent with other spacing are the same."""
     return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()

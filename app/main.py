@@ -18,9 +18,11 @@ from app.db import make_engine
 from app.errors import install_error_handlers
 from app.extraction import Extracts, WorkerPool
 from app.head import HeadAsGet
+from app.jobs.queue import Queue
+from app.jobs.worker import Embedded
 from app.limits import BodyLimit, InFlightLimit, TimeLimit
 from app.observability import RequestContext, configure_logging
-from app.routes import articles, batch, docs, entities, health, quotes
+from app.routes import articles, batch, docs, entities, health, jobs, quotes
 from app.schemas import ArticleCreate, Problem
 from app.web import pages
 
@@ -59,6 +61,13 @@ def create_app(settings: Settings | None = None, *, extractor: Extracts | None =
             )
             await anyio.to_thread.run_sync(pool.start)
         app.state.extractor = extractor or pool
+        app.state.queue = Queue(settings)
+        embedded = None
+        if app.state.queue.embedded and settings.embedded_worker:
+            # One job at a time beside the requests: they share the extraction processes.
+            embedded = Embedded(app.state.engine, app.state.extractor, app.state.queue,
+                                threads=max(1, settings.extract_processes - 1), lease=settings.job_lease_seconds)
+            embedded.start()
         # Reads run in threads (app.deps.run_read): enough that a few slow searches leave
         # room for the rest, fewer than the pool's connections (15 on SQLite, 20 on
         # PostgreSQL) so that a read thread never waits for one.
@@ -66,6 +75,8 @@ def create_app(settings: Settings | None = None, *, extractor: Extracts | None =
         try:
             yield
         finally:
+            if embedded is not None:
+                await anyio.to_thread.run_sync(embedded.stop)
             if pool is not None:
                 pool.close()
             app.state.engine.dispose()
@@ -90,7 +101,7 @@ def create_app(settings: Settings | None = None, *, extractor: Extracts | None =
     # FastAPI tries the included routers in this order, each route with its own scope
     # bookkeeping: the reads go first (POST /articles/batch still finds its route, since a
     # method mismatch only makes /articles/{id} a partial match).
-    for module in (articles, entities, quotes, health, batch, docs, pages):
+    for module in (articles, entities, quotes, health, batch, jobs, docs, pages):
         app.include_router(module.router)
         app.state.route_methods += [(r.path_regex, r.methods) for r in module.router.routes]
     docs.mount_assets(app)

@@ -162,6 +162,43 @@ class Quote(SQLModel, table=True):
     cue_type: str = Field(default="speech", sa_column=Column(Text, nullable=False, server_default="speech"))
 
 
+class Job(SQLModel, table=True):
+    """Articles sent with `wait=false`, ingested by queue workers (app/jobs)."""
+
+    __tablename__ = "job"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # queued, running, done (every item finished), failed (every item failed), cancelled
+    status: str = Field(sa_column=Column(Text, nullable=False))
+    total: int = 0
+    created_at: datetime = Field(sa_column=_utc_column(False))
+    # The last sign of a worker on it (or its enqueueing): a job unfinished and silent for
+    # longer than the lease is sent to the queue again (app/jobs/worker.py).
+    heartbeat_at: datetime = Field(sa_column=_utc_column(False))
+    finished_at: datetime | None = Field(default=None, sa_column=_utc_column(True))
+
+
+class JobItem(SQLModel, table=True):
+    """One article of a job: what to store until it is stored, then its outcome."""
+
+    __tablename__ = "job_item"
+    # The queued items across jobs are counted on every wait=false request (queue full).
+    __table_args__ = (Index("ix_job_item_status", "status", "job_id"),)
+
+    job_id: int = Field(sa_column=_fk("job.id", "CASCADE", primary_key=True))
+    position: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    # queued, running (claimed by `worker` at `claimed_at`), done, failed, cancelled
+    status: str = Field(sa_column=Column(Text, nullable=False))
+    # As the batch answer has it: 201 stored, 200 already stored, 422 …; NULL until finished.
+    http_status: int | None = None
+    article_id: int | None = Field(default=None, sa_column=_fk("article.id", "SET NULL", nullable=True))
+    error: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
+    # The article to ingest (app.jobs.payload), dropped once it is stored or failed.
+    article: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
+    claimed_at: datetime | None = Field(default=None, sa_column=_utc_column(True))
+    worker: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
 # The tables as SQLAlchemy Core sees them, for the lean queries and bulk writes.
 article_table: Table = Article.__table__  # type: ignore[attr-defined]
 author_table: Table = ArticleAuthor.__table__  # type: ignore[attr-defined]
@@ -169,3 +206,5 @@ entity_table: Table = Entity.__table__  # type: ignore[attr-defined]
 article_entity_table: Table = ArticleEntity.__table__  # type: ignore[attr-defined]
 mention_table: Table = Mention.__table__  # type: ignore[attr-defined]
 quote_table: Table = Quote.__table__  # type: ignore[attr-defined]
+job_table: Table = Job.__table__  # type: ignore[attr-defined]
+job_item_table: Table = JobItem.__table__  # type: ignore[attr-defined]

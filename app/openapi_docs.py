@@ -35,6 +35,41 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+CONFLICT = _problem("The job has finished already")
+JOB_EXAMPLE: dict[str, Any] = {
+    "id": 42,
+    "status": "running",
+    "created_at": "2026-12-06T09:30:00+00:00",
+    "finished_at": None,
+    "counts": {"total": 3, "queued": 1, "running": 0, "stored": 1, "duplicate": 0, "failed": 1, "cancelled": 0},
+    "items": [
+        {"index": 0, "state": "done", "status": 201, "id": 7},
+        {"index": 1, "state": "failed", "status": 422, "error": {
+            "type": "urn:newsdesk:problem:extraction-timeout", "title": "Unprocessable Content", "status": 422,
+            "detail": "Entities and quotes could not be extracted from this article within 30 seconds; "
+                      "it is not stored."}},
+        {"index": 2, "state": "queued", "status": None},
+    ],
+}
+WAIT_DESCRIPTION = (
+    "false: answer at once with `202 Accepted` and a job (`Location: /jobs/{id}`) that queue workers "
+    "carry out; poll `GET /jobs/{id}`. true (the default): store before answering."
+)
+ACCEPTED: dict[int | str, dict[str, Any]] = {
+    202: {
+        "description": "With `wait=false`: the articles are stored as a job, to be extracted by queue workers",
+        "headers": {"Location": {"schema": {"type": "string"}, "description": "`/jobs/{id}`"}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JobDetail"},
+                                         "example": {**JOB_EXAMPLE, "status": "queued", "counts": {
+                                             "total": 1, "queued": 1, "running": 0, "stored": 0,
+                                             "duplicate": 0, "failed": 0, "cancelled": 0},
+                                             "items": [{"index": 0, "state": "queued", "status": None}]}}},
+    },
+    503: _problem("The database is unavailable, or (`wait=false`) the job queue is full: "
+                  "`Retry-After` says when to try again"),
+}
+
+
 def _links(param: str, source: str, operations: tuple[str, ...]) -> dict[str, Any]:
     return {op: {"operationId": op, "parameters": {param: source}} for op in operations}
 

@@ -182,6 +182,42 @@ class BatchResult(BaseModel):
     items: list[BatchItem]
 
 
+JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+
+
+class JobCounts(BaseModel):
+    total: int
+    queued: int = Field(description="Waiting for a worker")
+    running: int = Field(description="Claimed by a worker now")
+    stored: int = Field(description="Stored (201)")
+    duplicate: int = Field(description="Already stored: the existing article (200)")
+    failed: int = Field(description="Refused or failed alone; the item's `error` says why")
+    cancelled: int = Field(description="Never started: the job was cancelled")
+
+
+class JobItem(BaseModel):
+    """An article of the job, as `POST /articles/batch` answers it, with its `state`."""
+
+    index: int
+    state: JobStatus = Field(description="queued, running, done or failed (as the job's), or cancelled")
+    status: int | None = Field(description="Once finished, as in a batch answer: 201 stored, 200 already "
+                                           "stored, 422 invalid or not extractable …; null before")
+    id: int | None = None
+    error: dict[str, object] | None = None
+
+
+class JobSummary(BaseModel):
+    id: int
+    status: JobStatus = Field(description="done: every item finished; failed: every item failed")
+    created_at: datetime
+    finished_at: datetime | None
+    counts: JobCounts
+
+
+class JobDetail(JobSummary):
+    items: list[JobItem]
+
+
 class Health(BaseModel):
     status: Literal["ok", "unavailable"]
 

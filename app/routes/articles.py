@@ -26,11 +26,14 @@ from app.deps import (
     run_write,
 )
 from app.errors import InvalidInput, NotFound, UnsupportedMediaType
+from app.jobs.accept import accept
 from app.openapi_docs import (
+    ACCEPTED,
     ARTICLE_LINKS,
     ARTICLE_REQUEST_BODY,
     ENTITY_LINKS,
     ERRORS,
+    WAIT_DESCRIPTION,
     WRITE_ERRORS,
     example_detail,
 )
@@ -84,7 +87,8 @@ def parse_json(body: bytes) -> Any:
         "Stores an article with its entities and quotes, extracted on ingest. Send JSON, "
         "plain text as published (title line, body, `By NAME` line) or an HTML page. "
         "The same article sent again (same `url`, or the same text once whitespace is "
-        "normalised) is not stored twice: the answer is `200` with the stored article."
+        "normalised) is not stored twice: the answer is `200` with the stored article. "
+        "With `wait=false` the answer is `202` and a job, at once."
     ),
     openapi_extra={"requestBody": ARTICLE_REQUEST_BODY},
     responses={
@@ -93,10 +97,16 @@ def parse_json(body: bytes) -> Any:
         200: {"model": ArticleDetail, "description": "Already stored: the existing article",
               "links": ARTICLE_LINKS},
         **WRITE_ERRORS,
+        **ACCEPTED,
     },
 )
-async def create_article(request: Request, extractor: ExtractorDep, engine: EngineDep) -> Response:
+async def create_article(
+    request: Request, extractor: ExtractorDep, engine: EngineDep,
+    wait: Annotated[bool, Query(description=WAIT_DESCRIPTION)] = True,
+) -> Response:
     article = await read_article(request)
+    if not wait:
+        return await accept(request, [article])
     # Past the request time limit the client is answered at once; the thread finishes its
     # one transaction on its own.
     stored = await run_write(request, services.ingest, engine, extractor, article)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Annotated, Any
 
 import anyio
 import orjson
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app import intake, services
@@ -15,7 +15,8 @@ from app.auth import WriteAccess
 from app.deps import JSON, EngineDep, ExtractorDep, SettingsDep, run_write
 from app.errors import AppError, InvalidInput, UnsupportedMediaType, problem_body
 from app.intake import NewArticle
-from app.openapi_docs import BATCH_REQUEST_BODY, WRITE_ERRORS
+from app.jobs.accept import accept
+from app.openapi_docs import ACCEPTED, BATCH_REQUEST_BODY, WAIT_DESCRIPTION, WRITE_ERRORS
 from app.routes.articles import parse_json
 from app.schemas import BatchResult
 
@@ -55,13 +56,15 @@ def _items(request_type: str, body: bytes) -> list[Any]:
     description=(
         "Each item is an article as in `POST /articles` (JSON form), stored in its own "
         "transaction. The answer lists every item's `status` (201 stored, 200 already "
-        "stored, 422 invalid …) in input order: one bad item fails alone."
+        "stored, 422 invalid …) in input order: one bad item fails alone. With `wait=false` "
+        "the answer is `202` and a job, at once: its items take the same statuses as workers store them."
     ),
     openapi_extra={"requestBody": BATCH_REQUEST_BODY},
-    responses=WRITE_ERRORS,
+    responses={**WRITE_ERRORS, **ACCEPTED},
 )
 async def ingest_batch(
-    request: Request, extractor: ExtractorDep, engine: EngineDep, settings: SettingsDep
+    request: Request, extractor: ExtractorDep, engine: EngineDep, settings: SettingsDep,
+    wait: Annotated[bool, Query(description=WAIT_DESCRIPTION)] = True,
 ) -> Response:
     media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     payloads = _items(media_type, await request.body())
@@ -72,16 +75,25 @@ async def ingest_batch(
             f"A batch holds at most {settings.max_batch_items} articles; this one has {len(payloads)}.",
             errors=[{"loc": ["body"], "msg": "too many items", "type": "too_long"}],
         )
-    results: list[dict[str, Any]] = [{"index": i, "status": 0} for i in range(len(payloads))]
-    valid: list[tuple[int, NewArticle]] = []
-    for i, payload in enumerate(payloads):
+    parsed: list[NewArticle | AppError] = []
+    for payload in payloads:
         try:
             if isinstance(payload, AppError):
                 raise payload
-            valid.append((i, await anyio.to_thread.run_sync(intake.from_json, payload, abandon_on_cancel=True)))
+            parsed.append(await anyio.to_thread.run_sync(intake.from_json, payload, abandon_on_cancel=True))
         except AppError as exc:
-            error = problem_body(exc.status, exc.detail, slug=exc.slug, errors=exc.errors)
-            results[i].update(status=exc.status, error=error)
+            parsed.append(exc)
+    if not wait:
+        # Refused items go into the job already failed, so that its indexes are the batch's.
+        return await accept(request, parsed)
+    results: list[dict[str, Any]] = [{"index": i, "status": 0} for i in range(len(payloads))]
+    valid: list[tuple[int, NewArticle]] = []
+    for i, item in enumerate(parsed):
+        if isinstance(item, AppError):
+            error = problem_body(item.status, item.detail, slug=item.slug, errors=item.errors)
+            results[i].update(status=item.status, error=error)
+        else:
+            valid.append((i, item))
     stop = threading.Event()
     stored = await run_write(request, services.ingest_many, engine, extractor, [a for _, a in valid], stop, stop=stop)
     for (i, _), result in zip(valid, stored, strict=True):

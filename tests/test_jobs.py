@@ -1,0 +1,220 @@
+"""Ingestion as jobs: `wait=false` answers 202 with a job that queue workers carry out.
+
+Embedded mode (the default: SqliteHuey beside the database, a consumer in the app) end to
+end; per-item errors; cancelling; a full queue; a worker SIGKILLed mid-job whose job is
+delivered again and finishes with every article stored once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from app.config import Settings
+from app.extraction import ExtractionTimedOut, InProcess, Result, Text
+from app.main import create_app
+from app.nlp.pipeline import Extractor
+from tests.conftest import ROOT
+from tests.samples import FARM, HARBOUR, RAIL, numbered
+
+FINISHED = ("done", "failed", "cancelled")
+
+
+class BreaksOn(InProcess):
+    """The real extractor, except on texts holding `marker`: those fail as a text past
+    the extraction deadline does (app.extraction.WorkerPool)."""
+
+    def __init__(self, extractor: Extractor, marker: str) -> None:
+        super().__init__(extractor)
+        self.marker = marker
+
+    def extract_each(self, texts: Sequence[Text], stop: threading.Event | None = None) -> Iterator[Result]:
+        for t in texts:
+            if self.marker in t[0]:
+                yield ExtractionTimedOut("Entities and quotes could not be extracted within 30 seconds.")
+            else:
+                yield from super().extract_each([t], stop)
+
+
+@pytest.fixture
+def job_settings(settings: Settings, tmp_path: Path) -> Settings:
+    return settings.model_copy(update={"queue_path": str(tmp_path / "queue.db")})
+
+
+@pytest.fixture
+def app_client(engine: Engine, job_settings: Settings, extractor: Extractor) -> Iterator[Any]:
+    clients: list[TestClient] = []
+
+    def build(extracts: Any = None, **overrides: object) -> TestClient:
+        app = create_app(job_settings.model_copy(update=overrides), extractor=extracts or InProcess(extractor))
+        client = TestClient(app, raise_server_exceptions=False)
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+def wait_for(client: TestClient | httpx.Client, job_id: int, timeout: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        job = client.get(f"/jobs/{job_id}").json()
+        if job["status"] in FINISHED:
+            return job
+        assert time.monotonic() < deadline, f"job {job_id} did not finish: {job['counts']}"
+        time.sleep(0.2)
+
+
+def stored_texts(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.execute(text("SELECT text FROM article ORDER BY id")).scalars())
+
+
+def test_one_article_answers_202_and_is_stored_by_the_embedded_worker(app_client: Any, engine: Engine) -> None:
+    client = app_client()
+    response = client.post("/articles?wait=false", content=HARBOUR.encode(),
+                           headers={"content-type": "text/plain; charset=utf-8"})
+    assert response.status_code == 202, response.text
+    job = response.json()
+    assert response.headers["location"] == f"/jobs/{job['id']}"
+    assert job["status"] in ("queued", "running") and job["counts"]["total"] == 1
+    done = wait_for(client, job["id"])
+    assert done["status"] == "done" and done["finished_at"] is not None
+    (item,) = done["items"]
+    assert item["state"] == "done" and item["status"] == 201
+    article = client.get(f"/articles/{item['id']}").json()
+    assert article["title"] == "Harbour city backs tidal plan"
+    assert any(q["speaker"] and q["speaker"]["name"] == "Maria Okafor" for q in article["quotes"])
+    # The same article again, as a job: found, not stored twice.
+    again = wait_for(client, client.post("/articles?wait=false", json={"text": HARBOUR}).json()["id"])
+    assert again["items"][0] == {"index": 0, "state": "done", "status": 200, "id": item["id"]}
+    assert again["counts"]["duplicate"] == 1
+    assert len(stored_texts(engine)) == 1
+
+
+def test_batch_job_items_fail_alone(app_client: Any, engine: Engine, extractor: Extractor) -> None:
+    client = app_client(BreaksOn(extractor, "BREAKS THE EXTRACTOR"))
+    batch = [{"text": HARBOUR}, {"title": "no text"}, {"text": RAIL + "\nBREAKS THE EXTRACTOR\n"},
+             {"text": FARM, "url": "https://example.org/farm"}]
+    response = client.post("/articles/batch?wait=false", json=batch)
+    assert response.status_code == 202, response.text
+    assert response.json()["items"][1]["state"] == "failed"  # refused before any worker
+    job = wait_for(client, response.json()["id"])
+    assert job["status"] == "done"
+    states = [(i["index"], i["state"], i["status"]) for i in job["items"]]
+    assert states == [(0, "done", 201), (1, "failed", 422), (2, "failed", 422), (3, "done", 201)]
+    assert job["items"][1]["error"]["type"] == "urn:newsdesk:problem:invalid-input"
+    assert job["items"][2]["error"]["type"] == "urn:newsdesk:problem:extraction-timeout"
+    assert job["counts"] == {"total": 4, "queued": 0, "running": 0, "stored": 2, "duplicate": 0,
+                             "failed": 2, "cancelled": 0}
+    assert len(stored_texts(engine)) == 2
+    # The batch answer without wait=false is unchanged.
+    sync = client.post("/articles/batch", json=[{"text": HARBOUR}])
+    assert sync.status_code == 200 and sync.json()["items"][0]["status"] == 200
+
+
+def test_cancel_a_waiting_job_and_not_a_finished_one(app_client: Any) -> None:
+    client = app_client(embedded_worker=False, api_keys="k")
+    auth = {"X-API-Key": "k"}
+    job = client.post("/articles/batch?wait=false", json=[{"text": numbered(i)} for i in range(3)],
+                      headers=auth).json()
+    assert client.delete(f"/jobs/{job['id']}").status_code == 401
+    cancelled = client.delete(f"/jobs/{job['id']}", headers=auth)
+    assert cancelled.status_code == 200
+    body = cancelled.json()
+    assert body["status"] == "cancelled" and body["counts"]["cancelled"] == 3
+    assert {i["state"] for i in body["items"]} == {"cancelled"}
+    assert client.delete(f"/jobs/{job['id']}", headers=auth).status_code == 200  # again: still cancelled
+    assert client.delete("/jobs/999999", headers=auth).status_code == 404
+    # A job of refused items only is finished (failed) at once: nothing to cancel.
+    failed = client.post("/articles/batch?wait=false", json=[{"title": "no text"}], headers=auth).json()
+    assert failed["status"] == "failed"
+    conflict = client.delete(f"/jobs/{failed['id']}", headers=auth)
+    assert conflict.status_code == 409
+    assert conflict.headers["content-type"] == "application/problem+json"
+
+
+def test_full_queue_is_a_503_with_retry_after(app_client: Any) -> None:
+    client = app_client(embedded_worker=False, max_queued_items=3)
+    assert client.post("/articles/batch?wait=false", json=[{"text": numbered(i)} for i in range(3)]).status_code == 202
+    full = client.post("/articles?wait=false", json={"text": HARBOUR})
+    assert full.status_code == 503
+    assert full.headers["content-type"] == "application/problem+json"
+    assert int(full.headers["retry-after"]) >= 1
+    assert full.json()["type"] == "urn:newsdesk:problem:queue-full"
+    # Without wait=false the article is stored as before.
+    assert client.post("/articles", json={"text": HARBOUR}).status_code == 201
+
+
+def test_jobs_are_listed_newest_first_in_pages(app_client: Any) -> None:
+    client = app_client(embedded_worker=False)
+    ids = [client.post("/articles?wait=false", json={"text": numbered(i)}).json()["id"] for i in range(3)]
+    seen: list[int] = []
+    url = "/jobs?limit=2"
+    while url:
+        page = client.get(url).json()
+        seen += [j["id"] for j in page["items"]]
+        assert all(j["counts"]["total"] == 1 and "items" not in j for j in page["items"])
+        url = f"/jobs?limit=2&cursor={page['next_cursor']}" if page["next_cursor"] else ""
+    assert seen == ids[::-1]
+    assert client.get("/jobs/999999").status_code == 404
+
+
+def start_worker(database_url: str, log: Path, **env: str) -> subprocess.Popen[bytes]:
+    environ = {**os.environ, "NEWSDESK_DATABASE_URL": database_url, "NEWSDESK_LOG_LEVEL": "info",
+               "NEWSDESK_EXTRACT_PROCESSES": "1", **env}
+    with log.open("ab") as out:
+        return subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], cwd=ROOT, env=environ,
+                                stdout=out, stderr=subprocess.STDOUT)
+
+
+def test_a_worker_killed_mid_job_is_replaced_and_every_article_stored_once(
+    app_client: Any, engine: Engine, job_settings: Settings, tmp_path: Path
+) -> None:
+    """SIGKILL, not a shutdown: the killed worker's article stays claimed until its lease
+    runs out, then the job is sent to the queue again and another worker finishes it."""
+    client = app_client(embedded_worker=False, job_lease_seconds=4)
+    texts = [numbered(i) + HARBOUR for i in range(30)]
+    job = client.post("/articles/batch?wait=false", json=[{"text": t} for t in texts]).json()
+    env = {"NEWSDESK_QUEUE_PATH": job_settings.queue_path, "NEWSDESK_JOB_LEASE_SECONDS": "4"}
+    log = tmp_path / "workers.log"
+    first = start_worker(job_settings.database_url, log, **env)
+    try:
+        deadline = time.monotonic() + 120
+        while client.get(f"/jobs/{job['id']}").json()["counts"]["stored"] < 3:
+            assert time.monotonic() < deadline and first.poll() is None, log.read_text()
+            time.sleep(0.05)
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    killed_at = client.get(f"/jobs/{job['id']}").json()
+    assert killed_at["status"] == "running" and killed_at["counts"]["stored"] < len(texts)
+    second = start_worker(job_settings.database_url, log, **env)
+    try:
+        done = wait_for(client, job["id"], timeout=180)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(timeout=60)
+    assert done["status"] == "done", log.read_text()
+    assert [i["state"] for i in done["items"]] == ["done"] * len(texts)
+    assert done["counts"]["stored"] + done["counts"]["duplicate"] == len(texts)
+    stored = stored_texts(engine)
+    assert len(stored) == len(texts) == len(set(stored))
+    assert {i["id"] for i in done["items"]} == set(range(1, len(texts) + 1))
+    assert "sent to the queue again" in log.read_text()
