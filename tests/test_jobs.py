@@ -218,3 +218,86 @@ def test_a_worker_killed_mid_job_is_replaced_and_every_article_stored_once(
     assert len(stored) == len(texts) == len(set(stored))
     assert {i["id"] for i in done["items"]} == set(range(1, len(texts) + 1))
     assert "sent to the queue again" in log.read_text()
+
+
+REDIS_URL = os.environ.get("NEWSDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_queue(database_url: str, job_settings: Settings) -> Iterator[Settings]:
+    """PostgreSQL (the database_url fixture's postgres case) and Redis, both real servers."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the distributed mode writes to PostgreSQL")
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"no Redis at {REDIS_URL}: {exc.__class__.__name__}")
+    from app.jobs.queue import make_huey
+
+    settings = job_settings.model_copy(update={"queue_url": REDIS_URL})
+    make_huey(settings).flush()  # messages another run left in this test database
+    yield settings
+    make_huey(settings).flush()
+
+
+def worker_ids(engine: Engine, job_id: int) -> set[str]:
+    with engine.connect() as conn:
+        workers = conn.execute(text("SELECT DISTINCT worker FROM job_item WHERE job_id = :j"), {"j": job_id})
+        return {w.rsplit(":", 1)[0] for w in workers.scalars() if w}  # host:pid, any thread
+
+
+def test_a_batch_of_1000_across_two_workers_on_postgres_through_redis(
+    app_client: Any, engine: Engine, redis_queue: Settings, tmp_path: Path
+) -> None:
+    client = app_client(queue_url=redis_queue.queue_url)
+    client.post("/articles", json={"text": numbered(0)})  # stored before: a duplicate in the job
+    texts = [numbered(i) for i in range(1000)]
+    texts[999] = texts[998]  # the same text twice in one job: stored once
+    response = client.post("/articles/batch?wait=false", json=[{"text": t} for t in texts])
+    assert response.status_code == 202, response.text
+    job_id = response.json()["id"]
+    log = tmp_path / "workers.log"
+    env = {"NEWSDESK_QUEUE_URL": redis_queue.queue_url}
+    workers = [start_worker(redis_queue.database_url, log, **env) for _ in range(2)]
+    try:
+        started = time.monotonic()
+        done = wait_for(client, job_id, timeout=400)
+        took = time.monotonic() - started
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=60)
+    assert done["status"] == "done", log.read_text()
+    assert done["counts"]["stored"] == 998 and done["counts"]["duplicate"] == 2, done["counts"]
+    stored = stored_texts(engine)
+    assert len(stored) == len(set(stored)) == 999
+    assert len(worker_ids(engine, job_id)) == 2, "both workers took articles"
+    print(f"1,000 articles through two workers in {took:.1f} s (their start included)")
+
+
+def test_a_job_whose_message_the_broker_lost_is_sent_again(
+    app_client: Any, engine: Engine, redis_queue: Settings, tmp_path: Path
+) -> None:
+    """Redis restarted without its data (this one keeps nothing on disk) loses the queued
+    messages; the job acknowledged with 202 is in PostgreSQL and is carried out all the same."""
+    from app.jobs.queue import make_huey
+
+    client = app_client(queue_url=redis_queue.queue_url, job_lease_seconds=2)
+    job_id = client.post("/articles/batch?wait=false", json=[{"text": numbered(i)} for i in range(5)]).json()["id"]
+    huey = make_huey(redis_queue)
+    assert huey.pending_count() == 5
+    huey.flush()  # what a restart of a Redis that keeps nothing does to the queue
+    log = tmp_path / "worker.log"
+    worker = start_worker(redis_queue.database_url, log, NEWSDESK_QUEUE_URL=redis_queue.queue_url,
+                          NEWSDESK_JOB_LEASE_SECONDS="2")
+    try:
+        done = wait_for(client, job_id, timeout=120)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)
+    assert done["status"] == "done" and done["counts"]["stored"] == 5, log.read_text()
+    assert len(stored_texts(engine)) == 5
+    assert "sent to the queue again" in log.read_text()

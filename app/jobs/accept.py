@@ -20,6 +20,6 @@ async def accept(request: Request, items: Sequence[NewArticle | AppError]) -> Re
     job_id = await run_write(request, services.create_job, state.engine, items, settings.max_queued_items,
                              max(1, round(settings.job_lease_seconds)))
     # Committed first: a message for a job not yet visible would find nothing to do.
-    await run_write(request, state.queue.enqueue, job_id)
+    await run_write(request, state.queue.enqueue, job_id, sum(isinstance(i, NewArticle) for i in items))
     job = await run_read(request, jobs.get_job, job_id)
     return JSON(job, status_code=202, headers={"Location": f"/jobs/{job_id}"})

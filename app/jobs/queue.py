@@ -21,6 +21,9 @@ from app.config import Settings
 log = logging.getLogger("newsdesk")
 NAME = "newsdesk"
 TASK = "ingest_job"
+# A job is sent as up to this many messages, so that as many workers share it: each claims
+# its articles one at a time, and one that finds none left is done at once.
+FAN_OUT = 8
 
 
 def queue_file(settings: Settings) -> Path:
@@ -63,11 +66,13 @@ class Queue:
             raise RuntimeError("this process enqueues jobs but does not run them")
         self.runner(job_id)
 
-    def enqueue(self, job_id: int) -> bool:
-        """Send a job's id to the workers; False (logged) if the broker did not take it: the
-        job waits in the database, and the next sweep for stalled jobs sends it again."""
+    def enqueue(self, job_id: int, articles: int = FAN_OUT) -> bool:
+        """Send a job's id to the workers, once an article up to FAN_OUT; False (logged) if the
+        broker did not take it: the job waits in the database, and the next sweep for
+        stalled jobs sends it again."""
         try:
-            self._task(job_id)
+            for _ in range(max(1, min(articles, FAN_OUT))):
+                self._task(job_id)
         except Exception:  # the broker is down or refuses: not the client's problem
             log.exception("job %d could not be sent to the queue; it will be sent again", job_id)
             return False

@@ -50,7 +50,7 @@ class JobRunner:
         while True:
             if self.stop.is_set():
                 # Shutting down between two articles: the rest goes back to the queue.
-                self.queue.enqueue(job_id)
+                self.queue.enqueue(job_id, 1)
                 return
             claimed = services.claim_job_item(self.engine, job_id, worker, self.lease)
             if claimed is None:
