@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -61,9 +62,15 @@ def create_app(settings: Settings | None = None, *, extractor: Extracts | None =
             )
             await anyio.to_thread.run_sync(pool.start)
         app.state.extractor = extractor or pool
-        app.state.queue = Queue(settings)
         embedded = None
-        if app.state.queue.embedded and settings.embedded_worker:
+        try:
+            app.state.queue = Queue(settings)
+        except (OSError, sqlite3.Error) as exc:
+            # The embedded queue's file cannot be made (a read-only folder, a full disk):
+            # the service runs, and wait=false answers 503 until a restart finds room.
+            log.error("the job queue is unavailable: %s", exc)
+            app.state.queue = None
+        if app.state.queue is not None and app.state.queue.embedded and settings.embedded_worker:
             # One job at a time beside the requests: they share the extraction processes.
             embedded = Embedded(app.state.engine, app.state.extractor, app.state.queue,
                                 threads=max(1, settings.extract_processes - 1), lease=settings.job_lease_seconds)

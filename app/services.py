@@ -528,10 +528,14 @@ def stalled_jobs(engine: Engine, lease: float) -> list[int]:
     or the broker lost the message): their heartbeats are set to now, so that one sweep
     sends each to the queue again, and their ids returned for that."""
     now = datetime.now(UTC)
+    found = select(job_t.c.id).where(
+        job_t.c.status.in_(UNFINISHED), job_t.c.heartbeat_at < now - timedelta(seconds=lease)
+    )
+    with engine.connect() as conn:
+        # A look first, without SQLite's write lock: nearly every sweep finds nothing.
+        if conn.execute(found.limit(1)).first() is None:
+            return []
     with writer(engine).begin() as conn:
-        found = select(job_t.c.id).where(
-            job_t.c.status.in_(UNFINISHED), job_t.c.heartbeat_at < now - timedelta(seconds=lease)
-        )
         if conn.dialect.name == "postgresql":
             found = found.with_for_update(skip_locked=True)
         ids = list(conn.execute(found.order_by(job_t.c.id).limit(1000)).scalars())

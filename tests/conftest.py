@@ -77,8 +77,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_skip_r
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, api_keys="")
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    # The embedded job queue's file: beside a SQLite database by itself, here for PostgreSQL
+    # too (else ./data/queue.db, shared by every test).
+    return Settings(database_url=database_url, api_keys="", queue_path=str(tmp_path / "queue.db"))
 
 
 @pytest.fixture
@@ -133,7 +135,8 @@ def start_server(database_url: str, tmp_path: Path) -> Iterator[Callable[..., st
     def start(workers: int = 1, **env: str) -> str:
         port = _free_port()
         log_path = tmp_path / f"server-{port}.log"
-        environ = {**os.environ, "NEWSDESK_DATABASE_URL": database_url, "NEWSDESK_LOG_LEVEL": "warning", **env}
+        environ = {**os.environ, "NEWSDESK_DATABASE_URL": database_url, "NEWSDESK_LOG_LEVEL": "warning",
+                   "NEWSDESK_QUEUE_PATH": str(tmp_path / "queue.db"), **env}
         with log_path.open("w") as log:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", str(workers)],

@@ -160,7 +160,10 @@ def test_disk_full_or_read_only_is_503_then_recovers(tiny_disk: Path, extractor:
     from app import migrate
     from app.db import make_engine
 
-    settings = Settings(database_url=f"sqlite:///{tiny_disk}/newsdesk.db")
+    # The embedded job queue elsewhere: Huey keeps its file open for writing, and the
+    # remount read-only below needs none open on the disk.
+    settings = Settings(database_url=f"sqlite:///{tiny_disk}/newsdesk.db",
+                        queue_path=str(tiny_disk.parent / "queue.db"))
     engine = make_engine(settings.database_url)
     migrate.upgrade(engine)
     engine.dispose()

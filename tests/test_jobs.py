@@ -49,8 +49,9 @@ class BreaksOn(InProcess):
 
 
 @pytest.fixture
-def job_settings(settings: Settings, tmp_path: Path) -> Settings:
-    return settings.model_copy(update={"queue_path": str(tmp_path / "queue.db")})
+def job_settings(settings: Settings) -> Settings:
+    assert settings.queue_path  # each test its own embedded queue
+    return settings
 
 
 @pytest.fixture

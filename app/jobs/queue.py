@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from sqlalchemy.engine import make_url
 
 from app.config import Settings
@@ -39,6 +39,8 @@ def queue_file(settings: Settings) -> Path:
 
 def make_huey(settings: Settings) -> Huey:
     if not settings.queue_url:
+        if not settings.queue_path and make_url(settings.database_url).database in (None, "", ":memory:"):
+            return MemoryHuey(NAME, results=False, utc=True)  # as lasting as the database
         path = queue_file(settings)
         path.parent.mkdir(parents=True, exist_ok=True)
         return SqliteHuey(NAME, filename=str(path), results=False, utc=True)
