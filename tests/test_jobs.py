@@ -175,6 +175,21 @@ def test_jobs_are_listed_newest_first_in_pages(app_client: Any) -> None:
     assert client.get("/jobs/999999").status_code == 404
 
 
+def test_newsdesk_serve_runs_jobs_itself(start_server: Any, database_url: str) -> None:
+    """`make run` is `newsdesk serve`: with the embedded queue it runs jobs with no other
+    command, through its own extraction processes."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the embedded default is SQLite's")
+    with httpx.Client(base_url=start_server(), timeout=30) as http:
+        response = http.post("/articles/batch?wait=false", json=[{"text": HARBOUR}, {"text": RAIL}])
+        assert response.status_code == 202, response.text
+        assert response.headers["location"] == f"/jobs/{response.json()['id']}"
+        job = wait_for(http, response.json()["id"], timeout=120)
+        assert job["status"] == "done" and job["counts"]["stored"] == 2
+        assert http.get(f"/articles/{job['items'][1]['id']}").json()["text"].startswith("Rail strike")
+        assert [j["id"] for j in http.get("/jobs").json()["items"]] == [job["id"]]
+
+
 def start_worker(database_url: str, log: Path, **env: str) -> subprocess.Popen[bytes]:
     environ = {**os.environ, "NEWSDESK_DATABASE_URL": database_url, "NEWSDESK_LOG_LEVEL": "info",
                "NEWSDESK_EXTRACT_PROCESSES": "1", **env}
@@ -271,6 +286,7 @@ def test_a_batch_of_1000_across_two_workers_on_postgres_through_redis(
             worker.send_signal(signal.SIGTERM)
         for worker in workers:
             worker.wait(timeout=60)
+    assert [w.returncode for w in workers] == [0, 0], "SIGTERM stops a worker cleanly"
     assert done["status"] == "done", log.read_text()
     assert done["counts"]["stored"] == 998 and done["counts"]["duplicate"] == 2, done["counts"]
     stored = stored_texts(engine)
