@@ -92,6 +92,8 @@ class Entity(SQLModel, table=True):
         Index("uq_entity_type_key", "type", "key", unique=True),
         Index("ix_entity_popular", "article_count", "id"),
         Index("ix_entity_type_popular", "type", "article_count", "id"),
+        Index("ix_entity_quoted", "quote_count", "id"),
+        Index("ix_entity_type_quoted", "type", "quote_count", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -28,7 +28,9 @@ LIST_ERRORS: dict[int | str, dict[str, Any]] = {
     503: _problem("Busy, or the database is unavailable; `Retry-After` says when to try again"),
 }
 ERRORS: dict[int | str, dict[str, Any]] = {404: _problem("No resource with that id"), **LIST_ERRORS}
-UNAUTHORIZED: dict[int | str, dict[str, Any]] = {401: _problem("A valid API key is required (when NEWSDESK_API_KEYS is set)")}
+UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: _problem("A valid API key is required (when NEWSDESK_API_KEYS is set)"),
+}
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **UNAUTHORIZED,
     413: _problem("The body is larger than NEWSDESK_MAX_BODY_BYTES"),

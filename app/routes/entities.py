@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -19,7 +19,7 @@ from app.schemas import ArticlePage, Entity, EntityPage, QuotePage
 router = APIRouter(prefix="/entities", tags=["entities"])
 
 
-@router.get("", response_model=EntityPage, summary="List entities, most written-about first",
+@router.get("", response_model=EntityPage, summary="List entities, most written-about (or most quoted) first",
             responses={**exports.file_responses(exports.ENTITY_COLUMNS_HELP), **LIST_ERRORS})
 async def list_entities(
     request: Request,
@@ -27,9 +27,12 @@ async def list_entities(
     cursor: Cursor = None,
     type: EntityTypeFilter = None,
     q: Annotated[QueryText, Query(max_length=200, description="Part of the name or an alias")] = None,
+    sort: Annotated[Literal["articles", "quotes"], Query(
+        description="`articles`: most written-about first (`article_count`); `quotes`: most quoted first "
+                    "(`quote_count`)")] = "articles",
     format: exports.FormatParam = None,
 ) -> Response:
-    listing = partial(entities.list_entities, type_=type, q=q)
+    listing = partial(entities.list_entities, type_=type, q=q, sort=sort)
     if (fmt := exports.chosen_format(request, format)) != "json":
         return await exports.stream(fmt, "entities", exports.ENTITY_COLUMNS, lambda c: run_read(
             request, partial(listing, cursor=c or cursor, limit=exports.EXPORT_PAGE)))
