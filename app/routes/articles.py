@@ -22,6 +22,7 @@ from app.deps import (
     Limit,
     QueryText,
     SourceFilter,
+    read_row,
     run_read,
     run_write,
 )
@@ -140,6 +141,10 @@ async def list_articles(
 @router.get("/{article_id:int}", response_model=ArticleDetail, summary="One article with its entities and quotes",
             responses={200: {"links": ENTITY_LINKS}, **ERRORS})
 async def get_article(request: Request, article_id: Id) -> Response:
+    stored = await read_row(request, documents.current_document, article_id)
+    if stored is not None:
+        return _document(stored)
+    # No document of this release's shape (or no article): rendered live, in a read thread.
     detail = await run_read(request, documents.article_document, article_id)
     if detail is None:
         raise NotFound(f"No article with id {article_id}.")
