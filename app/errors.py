@@ -18,6 +18,14 @@ PROBLEM_JSON = "application/problem+json"
 # answer anyone receives, but a status of its own in the access log and the metrics.
 CLIENT_CLOSED_REQUEST = 499
 log = logging.getLogger("newsdesk")
+# Every problem `type` the service answers with, as `urn:newsdesk:problem:NAME` (the
+# OpenAPI schema lists them, so that a client can switch on them).
+PROBLEM_SLUGS = (
+    "invalid-input", "unauthorized", "not-found", "payload-too-large", "unsupported-media-type",
+    "extraction-failed", "extraction-timeout", "overloaded", "read-timeout", "timeout",
+    "service-unavailable", "internal-error", "queue-full", "conflict",
+)
+PROBLEM_TYPES = ("about:blank", *(f"urn:newsdesk:problem:{slug}" for slug in PROBLEM_SLUGS))
 
 
 class AppError(Exception):

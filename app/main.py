@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 
-from app import __version__
+from app import __version__, openapi_docs
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
@@ -145,5 +145,5 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
             components.update(model_schema.pop("$defs", {}))
             components[model.__name__] = model_schema
-        app.openapi_schema = schema
+        app.openapi_schema = openapi_docs.finish(schema)
     return app.openapi_schema

@@ -9,12 +9,15 @@ from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from app.db import writer
+from app.db import SQLITE_BUSY_TIMEOUT_MS, writer
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
 # Any constant works; it only has to be the same for every Newsdesk instance.
 PG_MIGRATION_LOCK = 7_316_452_001
+# How long an instance waits for another's migrations on SQLite: as long as they take (a
+# backfill over a large corpus takes minutes), not the 5 s a request waits for a writer.
+SQLITE_MIGRATION_WAIT_MS = 600_000
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -32,7 +35,13 @@ def upgrade(engine: Engine) -> None:
     config = alembic_config(engine)
     # On SQLite the migration takes the write lock when it begins, so that two instances
     # never both read the old version and then race to write.
+    raw = None
     with writer(engine).connect() as conn:
+        if conn.dialect.name == "sqlite":
+            # Before the first statement, which begins the transaction and waits for the lock.
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.execute(f"PRAGMA busy_timeout = {SQLITE_MIGRATION_WAIT_MS}")
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": PG_MIGRATION_LOCK})
             conn.commit()
@@ -44,3 +53,5 @@ def upgrade(engine: Engine) -> None:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PG_MIGRATION_LOCK})
                 conn.commit()
+            elif raw is not None:
+                raw.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")  # back to the pool

@@ -92,6 +92,9 @@ class Entity(SQLModel, table=True):
         Index("uq_entity_type_key", "type", "key", unique=True),
         Index("ix_entity_popular", "article_count", "id"),
         Index("ix_entity_type_popular", "type", "article_count", "id"),
+        Index("ix_entity_quoted", "quote_count", "id"),
+        Index("ix_entity_type_quoted", "type", "quote_count", "id"),
+        Index("ix_entity_type_surname", "type", "surname"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -99,6 +102,9 @@ class Entity(SQLModel, table=True):
     type: str = Field(sa_column=Column(Text, nullable=False))
     # casefolded canonical name: how the same entity is found again in a new article.
     key: str = Field(sa_column=Column(Text, nullable=False))
+    # The key's last word when it has several ("barack obama" -> "obama"): where a bare
+    # surname in a new article finds the one person it names, through an index.
+    surname: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     article_count: int = 0
     mention_count: int = 0

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from app.errors import PROBLEM_TYPES
 from app.nlp.language import ISO_639_1
 
 T = TypeVar("T")
@@ -100,6 +102,14 @@ class Speaker(BaseModel):
     mention: Span
 
 
+class QuoteKind(StrEnum):
+    """How much of a statement is in quotation marks: all, some, or none of it."""
+
+    direct = "direct"
+    mixed = "mixed"
+    indirect = "indirect"
+
+
 class Quote(BaseModel):
     """One statement: one source, one cue. `text`/`start`/`end` cover all its `parts`."""
 
@@ -112,7 +122,7 @@ class Quote(BaseModel):
         description="The statement's pieces in text order, without the narration that interrupts them "
                     "(“We will,” she said. “We must.” is one quote of two parts); one part otherwise"
     )
-    kind: Literal["direct", "mixed", "indirect"]
+    kind: QuoteKind
     speaker: Speaker | None
     cue: Span | None
     cue_type: Literal["speech", "belief", "intention"] = Field(
@@ -171,6 +181,28 @@ class Items(BaseModel, Generic[T]):
     items: list[T]
 
 
+# Named, so that OpenAPI (and the clients generated from it) say ArticlePage, not
+# Page_ArticleSummary_.
+class ArticlePage(Page[ArticleSummary]):
+    pass
+
+
+class EntityPage(Page[Entity]):
+    pass
+
+
+class QuotePage(Page[Quote]):
+    pass
+
+
+class ArticleEntityList(Items[ArticleEntity]):
+    pass
+
+
+class QuoteList(Items[Quote]):
+    pass
+
+
 class BatchItem(BaseModel):
     index: int
     status: int
@@ -218,17 +250,31 @@ class JobDetail(JobSummary):
     items: list[JobItem]
 
 
+class JobPage(Page[JobSummary]):
+    pass
+
+
 class Health(BaseModel):
     status: Literal["ok", "unavailable"]
+
+
+class FieldError(BaseModel):
+    """What is wrong with one field of a request."""
+
+    loc: list[str | int] = Field(description="Where: `body`, `query` or `path`, then the field's path")
+    msg: str
+    type: str = Field(description="pydantic's error type, e.g. `missing`, `string_too_long`, `json_invalid`")
 
 
 class Problem(BaseModel):
     """RFC 9457 problem details, the body of every error."""
 
-    type: str
-    title: str
-    status: int
-    detail: str
-    errors: list[dict[str, object]] | None = Field(
-        default=None, description="Field errors, on 422: `loc`, `msg`, `type`"
+    type: str = Field(
+        description="What went wrong, for programs: `about:blank` (the status says it all) or "
+                    "`urn:newsdesk:problem:` and one of the listed names",
+        json_schema_extra={"enum": list(PROBLEM_TYPES)},
     )
+    title: str = Field(description="The status's phrase")
+    status: int
+    detail: str = Field(description="What went wrong, for people")
+    errors: list[FieldError] | None = Field(default=None, description="Field errors, on 422")

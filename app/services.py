@@ -209,6 +209,10 @@ def entity_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+def surname_of(key: str) -> str | None:
+    return key.rsplit(" ", 1)[1] if " " in key else None
+
+
 def _corpus_identities(conn: Connection, entities: Iterable[ExtractedEntity]) -> list[tuple[str, str]]:
     """Each entity's corpus (name, key); two entities of one article never share a row."""
     out: list[tuple[str, str]] = []
@@ -234,10 +238,9 @@ def corpus_identity(conn: Connection, entity: ExtractedEntity) -> tuple[str, str
         return standard, entity_key(standard)
     key = entity_key(name)
     if entity.type == "PERSON" and " " not in key:
-        escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         rows = conn.execute(
             select(entity_t.c.name, entity_t.c.key)
-            .where(entity_t.c.type == "PERSON", entity_t.c.key.like(f"% {escaped}", escape="\\"))
+            .where(entity_t.c.type == "PERSON", entity_t.c.surname == key)
             .limit(2)
         ).all()
         if len(rows) == 1:
@@ -256,7 +259,8 @@ def _entity_statements(dialect: str) -> tuple[Executable, Executable]:
     upsert = (
         dialect_insert(entity_t)
         .values(name=bindparam("name"), type=bindparam("type"), key=bindparam("key"),
-                aliases=bindparam("aliases"), article_count=1, mention_count=mentions, quote_count=quotes)
+                surname=bindparam("surname"), aliases=bindparam("aliases"), article_count=1,
+                mention_count=mentions, quote_count=quotes)
         .on_conflict_do_update(
             index_elements=["type", "key"],
             set_={
@@ -278,6 +282,7 @@ def _upsert_entity(conn: Connection, entity: ExtractedEntity, quote_count: int, 
     forms = _merge_aliases([], [entity.name, *(m.text for m in entity.mentions)])
     row = conn.execute(upsert, {
         "name": name, "type": entity.type, "key": key, "aliases": forms,
+        "surname": surname_of(key) if entity.type == "PERSON" else None,
         "mention_count": len(entity.mentions), "quote_count": quote_count,
     }).one()
     aliases = _merge_aliases(list(row.aliases), forms)

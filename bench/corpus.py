@@ -255,10 +255,11 @@ def build(path: Path, articles: int, seed: int = 1, log: bool = True) -> dict[st
             done = min(first + BATCH - 1, articles)
             print(f"  {done} articles, {time.perf_counter() - started:.0f} s", file=sys.stderr)
     db.executemany(
-        "INSERT INTO entity (id, name, type, key, aliases, article_count, mention_count, quote_count) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        ((i + 1, name, type_, " ".join(name.casefold().split()), orjson.dumps([name]).decode(),
-          counts.article[i], counts.mention[i], counts.quote[i])
+        "INSERT INTO entity (id, name, type, key, surname, aliases, article_count, mention_count, quote_count) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((i + 1, name, type_, " ".join(name.casefold().split()),
+          name.casefold().split()[-1] if type_ == "PERSON" and " " in name.strip() else None,
+          orjson.dumps([name]).decode(), counts.article[i], counts.mention[i], counts.quote[i])
          for i, (name, type_) in enumerate(zip(ents.names, ents.types, strict=True))
          if counts.article[i]),  # the service deletes an entity no article mentions
     )

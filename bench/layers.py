@@ -23,6 +23,7 @@ sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
 import baseline_app  # noqa: E402
 import corpus  # noqa: E402
+import run  # noqa: E402
 
 App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 OWN_MIDDLEWARE = ("RequestContext", "TimeLimit", "BodyLimit")
@@ -58,9 +59,9 @@ async def cpu_per_request(app: App, paths: list[str], n: int) -> float:
 
 
 async def main(args: argparse.Namespace) -> None:
-    db = BENCH / "out" / f"corpus-{args.articles}.db"
-    if not db.exists():
-        raise SystemExit(f"no corpus at {db}: python bench/corpus.py {db} --articles {args.articles}")
+    # The corpus as the reads bench has it: built if missing, its documents rendered, as
+    # the service stores them (without them every article read renders one live).
+    db = run.corpus_db(args.articles, rebuild=False, built={})
     os.environ["NEWSDESK_DATABASE_URL"] = f"sqlite:///{db}"
     from app.main import create_app
 

@@ -349,7 +349,7 @@ def ingest(args: argparse.Namespace, _built: dict[int, dict[str, float]]) -> str
 # Report ---------------------------------------------------------------------------------
 
 
-def header(argv: list[str]) -> str:
+def header(argv: list[str], script: str = "bench/run.py") -> str:
     def git(*cmd: str) -> str:
         try:
             return subprocess.run(["git", *cmd], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
@@ -363,7 +363,7 @@ def header(argv: list[str]) -> str:
     return "\n".join([
         f"### Bench, {now}, commit {commit}",
         "",
-        f"Command: `{shlex.join(['python', 'bench/run.py', *argv])}`  ",
+        f"Command: `{shlex.join(['python', script, *argv])}`  ",
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}",
     ])
 

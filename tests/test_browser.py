@@ -91,3 +91,31 @@ def test_search_form_returns_results(site: tuple[str, dict[str, Any]], driver: A
     assert "q=peace+OR+ceasefire" in driver.current_url
     assert any("Azerbaijan" in r.text for r in results)
     assert wait_for(driver, "ol.quotes li")
+
+
+def test_the_keyboard_alone_reaches_a_quote_from_the_margin(site: tuple[str, dict[str, Any]], driver: Any) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    base, article = site
+    driver.get(f"{base}/read/articles/{article['id']}")
+    wait_for(driver, "mark.quote")
+    body = driver.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    first = driver.switch_to.active_element
+    assert first.get_attribute("class") == "skip" and first.is_displayed()  # shown once focused
+    for _ in range(200):  # Tab on through the page, as a keyboard user would
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+        if "jump" in (driver.switch_to.active_element.get_attribute("class") or ""):
+            break
+    else:
+        raise AssertionError("Tab never reached a quote in the margin")
+    jump = driver.switch_to.active_element
+    target = jump.get_attribute("href").rsplit("#", 1)[1]
+    outline = jump.value_of_css_property("outline-style")
+    assert outline != "none", outline  # the focus is visible
+    jump.send_keys(Keys.ENTER)
+    assert driver.current_url.endswith(f"#{target}")
+    landed = driver.switch_to.active_element
+    assert landed.get_attribute("id") == target and landed.tag_name == "mark"
+    assert landed.value_of_css_property("outline-style") != "none"

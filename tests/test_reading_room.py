@@ -140,3 +140,15 @@ def test_mark_keeps_quotes_over_mentions_and_drops_overlaps() -> None:
     assert [(r.quote["id"] if r.quote else None) for r in runs] == [None, 1, None]
     linked = [p.text for r in runs for p in r.pieces if p.entity_id]
     assert linked == ["Anna Berg", "Berg"]  # the mention across the quote's edge is not linked
+
+
+def test_home_lists_the_most_quoted_people_most_quoted_first(client: TestClient,
+                                                            stored: dict[str, dict[str, Any]]) -> None:
+    body = page(client, "/")
+    quoted = body[body.index('id="quoted-heading"'):body.index('id="people-heading"')]
+    ranked = client.get("/entities", params={"type": "PERSON", "sort": "quotes", "limit": 10}).json()["items"]
+    names = [p["name"] for p in ranked if p["quote_count"]]
+    assert names, ranked
+    positions = [quoted.index(html.escape(name)) for name in names]
+    assert positions == sorted(positions)
+    assert [p["quote_count"] for p in ranked] == sorted((p["quote_count"] for p in ranked), reverse=True)

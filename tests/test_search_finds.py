@@ -157,3 +157,25 @@ def test_plan_splits_a_query_by_index() -> None:
     assert plan(query, sqlite=False).parts == {
         "stems": "Nobel <-> prize", "either_0_stems": "peace", "either_0_words": "negotiat:*",
         "not_stems": "war", "not_words": "arm:*"}
+
+
+def test_entities_sorted_by_quotes_walk_every_page_in_order(client: TestClient) -> None:
+    for text in (RAIL, FARM, HARBOUR):
+        assert client.post("/articles", json={"text": text}).status_code == 201
+    everyone = client.get("/entities", params={"limit": 100}).json()["items"]
+    seen: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        r = client.get("/entities", params={"sort": "quotes", "limit": 2, **({"cursor": cursor} if cursor else {})})
+        assert r.status_code == 200, r.text
+        seen += r.json()["items"]
+        if (cursor := r.json()["next_cursor"]) is None:
+            break
+    assert sorted(e["id"] for e in seen) == sorted(e["id"] for e in everyone)
+    keys = [(-e["quote_count"], e["id"]) for e in seen]
+    assert keys == sorted(keys) and seen[0]["quote_count"] > 0
+    # A cursor of one order is refused by the other, not read as the wrong place.
+    by_articles = client.get("/entities", params={"limit": 1}).json()["next_cursor"]
+    r = client.get("/entities", params={"sort": "quotes", "cursor": by_articles})
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+    assert client.get("/entities", params={"sort": "mentions"}).status_code == 422

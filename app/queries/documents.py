@@ -41,14 +41,27 @@ def render(conn: Connection, article_id: int) -> None:
     )
 
 
-def article_document(db: Reader, article_id: int) -> bytes | dict[str, Any] | None:
-    """The stored document when it is of this release's shape; else the article rendered
-    now; None when there is no such article."""
-    row = db.row(
+def _stored(db: Reader, article_id: int) -> tuple[Any, ...] | None:
+    return db.row(
         "article_document",
         lambda: select(article_t.c.document, article_t.c.document_version).where(article_t.c.id == bindparam("id")),
         id=article_id,
     )
+
+
+def current_document(db: Reader, article_id: int) -> bytes | None:
+    """The stored document when it is of this release's shape: one indexed row, no
+    rendering. None when there is none to serve as it is (article_document says why)."""
+    row = _stored(db, article_id)
+    if row is None or row[0] is None or row[1] != DOCUMENT_VERSION:
+        return None
+    return bytes(row[0])
+
+
+def article_document(db: Reader, article_id: int) -> bytes | dict[str, Any] | None:
+    """The stored document when it is of this release's shape; else the article rendered
+    now; None when there is no such article."""
+    row = _stored(db, article_id)
     if row is None:
         return None
     if row[0] is not None and row[1] == DOCUMENT_VERSION:

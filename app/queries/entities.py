@@ -46,31 +46,41 @@ def entity_exists(db: Reader, entity_id: int) -> bool:
                   id=entity_id) is not None
 
 
-def _popular_entities(names: Collection[str]) -> Select[Any]:
+# What a listing is sorted by (descending, then id), and its cursors' namespace: a cursor
+# of one order means nothing in the other.
+ORDERS = {
+    "articles": (entity_t.c.article_count, "entities"),
+    "quotes": (entity_t.c.quote_count, "entities-by-quotes"),
+}
+
+
+def _popular_entities(names: Collection[str], sort: str) -> Select[Any]:
+    count = ORDERS[sort][0]
     stmt = select(*ENTITY_COLUMNS)
     if "type" in names:
         stmt = stmt.where(entity_t.c.type == bindparam("type"))
     if "q" in names:
         stmt = stmt.where(entity_name_match(names))
     if "last_count" in names:
-        stmt = stmt.where(or_(entity_t.c.article_count < bindparam("last_count"),
-                              and_(entity_t.c.article_count == bindparam("last_count"),
-                                   entity_t.c.id > bindparam("last_id"))))
-    return stmt.order_by(entity_t.c.article_count.desc(), entity_t.c.id).limit(bindparam("limit"))
+        stmt = stmt.where(or_(count < bindparam("last_count"),
+                              and_(count == bindparam("last_count"), entity_t.c.id > bindparam("last_id"))))
+    return stmt.order_by(count.desc(), entity_t.c.id).limit(bindparam("limit"))
 
 
 def list_entities(
-    db: Reader, *, type_: str | None, q: str | None, cursor: str | None, limit: int
+    db: Reader, *, type_: str | None, q: str | None, cursor: str | None, limit: int, sort: str = "articles"
 ) -> dict[str, Any]:
-    """Most written-about first: article_count descending, then id."""
+    """Most written-about first (article_count descending, then id), or most quoted first."""
+    namespace = ORDERS[sort][1]
+    count_at = 4 if sort == "articles" else 6  # the count's place in ENTITY_COLUMNS
     params: dict[str, Any] = {"limit": limit + 1}
     if type_ is not None:
         params["type"] = type_
     if q:
         params.update(entity_name_params(q, db.sqlite))
     if cursor is not None:
-        params["last_count"], params["last_id"] = decode_cursor(cursor, "entities", (int, int))
+        params["last_count"], params["last_id"] = decode_cursor(cursor, namespace, (int, int))
     names = frozenset(params)
-    rows = db.rows(("entities", names), lambda: _popular_entities(names), **params)
+    rows = db.rows(("entities", sort, names), lambda: _popular_entities(names, sort), **params)
     return page([entity(db, r) for r in rows], limit,
-                lambda i: encode_cursor("entities", (rows[i][4], rows[i][0])))
+                lambda i: encode_cursor(namespace, (rows[i][count_at], rows[i][0])))

@@ -22,6 +22,7 @@ from app.deps import (
     Limit,
     QueryText,
     SourceFilter,
+    read_row,
     run_read,
     run_write,
 )
@@ -31,15 +32,17 @@ from app.openapi_docs import (
     ACCEPTED,
     ARTICLE_LINKS,
     ARTICLE_REQUEST_BODY,
+    DELETE_ERRORS,
     ENTITY_LINKS,
     ERRORS,
+    LIST_ERRORS,
     WAIT_DESCRIPTION,
     WRITE_ERRORS,
     example_detail,
 )
 from app.prepared import Reader
 from app.queries import articles, documents, quotes
-from app.schemas import ArticleDetail, ArticleEntity, ArticleSummary, Items, Page, Quote, Timestamp
+from app.schemas import ArticleDetail, ArticleEntityList, ArticlePage, QuoteList, Timestamp
 
 router = APIRouter(prefix="/articles", tags=["articles"])
 
@@ -118,8 +121,8 @@ async def create_article(
 # takes seconds must not hold the event loop, and so every other request, with it.
 
 
-@router.get("", response_model=Page[ArticleSummary], summary="List articles, newest first",
-            responses=ERRORS)
+@router.get("", response_model=ArticlePage, summary="List articles, newest first",
+            responses=LIST_ERRORS)
 async def list_articles(
     request: Request,
     limit: Limit = 20,
@@ -148,6 +151,10 @@ async def list_articles(
 @router.get("/{article_id:int}", response_model=ArticleDetail, summary="One article with its entities and quotes",
             responses={200: {"links": ENTITY_LINKS}, **ERRORS})
 async def get_article(request: Request, article_id: Id) -> Response:
+    stored = await read_row(request, documents.current_document, article_id)
+    if stored is not None:
+        return _document(stored)
+    # No document of this release's shape (or no article): rendered live, in a read thread.
     detail = await run_read(request, documents.article_document, article_id)
     if detail is None:
         raise NotFound(f"No article with id {article_id}.")
@@ -162,13 +169,13 @@ def _document(detail: bytes | dict[str, Any] | None, status_code: int = 200,
     return JSON(detail, status_code=status_code, headers=headers)
 
 
-@router.get("/{article_id:int}/entities", response_model=Items[ArticleEntity],
+@router.get("/{article_id:int}/entities", response_model=ArticleEntityList,
             summary="The article's entities, most salient first", responses=ERRORS)
 async def get_article_entities(request: Request, article_id: Id) -> Response:
     return JSON(await run_read(request, _of_article, articles.article_entities, article_id))
 
 
-@router.get("/{article_id:int}/quotes", response_model=Items[Quote],
+@router.get("/{article_id:int}/quotes", response_model=QuoteList,
             summary="The article's quotes, in text order", responses=ERRORS)
 async def get_article_quotes(request: Request, article_id: Id) -> Response:
     return JSON(await run_read(request, _of_article, quotes.article_quotes, article_id))
@@ -181,7 +188,7 @@ def _of_article(db: Reader, items: Any, article_id: int) -> dict[str, Any]:
 
 
 @router.delete("/{article_id:int}", status_code=204, dependencies=[WriteAccess],
-               summary="Delete an article with its mentions and quotes", responses=WRITE_ERRORS)
+               summary="Delete an article with its mentions and quotes", responses=DELETE_ERRORS)
 async def delete_article(request: Request, article_id: Id, engine: EngineDep) -> Response:
     if not await run_write(request, services.delete_article, engine, article_id):
         raise NotFound(f"No article with id {article_id}.")

@@ -9,14 +9,14 @@ from app import services
 from app.auth import WriteAccess
 from app.deps import JSON, Cursor, EngineDep, Id, Limit, run_read, run_write
 from app.errors import Conflict, NotFound
-from app.openapi_docs import CONFLICT, ERRORS, JOB_EXAMPLE, WRITE_ERRORS
+from app.openapi_docs import CONFLICT, DELETE_ERRORS, ERRORS, JOB_EXAMPLE, LIST_ERRORS
 from app.queries import jobs
-from app.schemas import JobDetail, JobSummary, Page
+from app.schemas import JobDetail, JobPage
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
 
-@router.get("", response_model=Page[JobSummary], summary="List jobs, newest first", responses=ERRORS)
+@router.get("", response_model=JobPage, summary="List jobs, newest first", responses=LIST_ERRORS)
 async def list_jobs(request: Request, limit: Limit = 20, cursor: Cursor = None) -> Response:
     return JSON(await run_read(request, jobs.list_jobs, cursor, limit))
 
@@ -34,7 +34,7 @@ async def get_job(request: Request, job_id: Id) -> Response:
     "/{job_id:int}", response_model=JobDetail, dependencies=[WriteAccess],
     summary="Cancel a job",
     description="Its waiting articles are not stored (`cancelled`); those a worker holds now finish.",
-    responses={**WRITE_ERRORS, 409: CONFLICT},
+    responses={**DELETE_ERRORS, 409: CONFLICT},
 )
 async def cancel_job(request: Request, job_id: Id, engine: EngineDep) -> Response:
     status = await run_write(request, services.cancel_job, engine, job_id)

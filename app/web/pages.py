@@ -81,8 +81,11 @@ async def home(
     except InvalidInput as exc:
         error = exc.detail
     people = await run_read(request, partial(entities.list_entities, type_="PERSON", q=None, cursor=None, limit=15))
+    quoted = await run_read(request, partial(entities.list_entities, type_="PERSON", q=None, cursor=None, limit=10,
+                                             sort="quotes"))
     return _page(request, "home.html", q=q or "", articles=found, quotes=said["items"], people=people["items"],
-                 error=error, titles=await _titles(request, said["items"]))
+                 quoted=[p for p in quoted["items"] if p["quote_count"]], error=error,
+                 titles=await _titles(request, said["items"]))
 
 
 @router.get("/read/articles/{article_id:int}")
