@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python bench/backends.py
 	$(BIN)/python bench/attacks.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/ingest_jobs.py
 
 # Hostile clients against one worker on 127.0.0.1, bounded in time (~2 minutes).
 bench-attacks: install
