@@ -165,3 +165,19 @@ def test_two_sources_joined_by_and_are_no_single_entity(nlp_extractor: Extractor
     q = quote_containing(result, "exactly what the film needed")
     assert q.speaker is not None and q.speaker.entity is None
     assert q.speaker.name == "Harlan and Buckman"
+
+
+@pytest.mark.parametrize(("sentence", "fragment"), [
+    ("“Prices will fall before they rise again,” says Late.", "Prices will fall"),
+    ("Rents are high in the city, but Late still says “the market will cool by spring.”", "market will cool"),
+])
+def test_surname_the_parser_reads_as_a_common_word_is_the_speaker(
+        nlp_extractor: Extractor, sentence: str, fragment: str) -> None:
+    text = (
+        "Laura Late, chief economist at Harrow Bank, spoke at the housing conference on Monday.\n"
+        f"{sentence}"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, fragment)
+    assert q.speaker is not None and q.speaker.name == "Laura Late"
