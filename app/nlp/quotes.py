@@ -29,6 +29,7 @@ _TURN_GAP_WORDS = 6
 # How many tokens after a quotation its source and verb may take ("Gov. Mark Dayton went").
 _FOLLOWING_TOKENS = 6
 _SENTENCE_END = re.compile(r"[.!?][”\"']?\s+[“\"]?[A-Z]|\n")
+_COLON_QUOTE = re.compile(r"[^\S\n]*:[^\S\n]*[“\"]")
 _DASH_SOURCE = re.compile(r"[^\S\n]*[—―–-]{1,2}[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})")
 
 
@@ -78,6 +79,8 @@ def cue_near(q: tuple[int, int], doc: Doc, offset: int, text: str, quotes: Quote
         # (“…,” Rep. Elijah E. Cummings said).
         after = (q[1] <= at and not any(c in between_after for c in "!?\n“”\"")
                  and ("." not in between_after or not _has_sentence_break(text, q[1], at + 1)))
+        if after and _COLON_QUOTE.match(text, at + len(token)):
+            after = False  # "Smith agreed: “…”" introduces the quotation after it, not the one before
         between_before = text[at + len(token):q[0]]
         before = at < q[0] and between_before.rstrip().endswith((":", ",")) and "\n" not in between_before.rstrip()
         if not (after or before):

@@ -645,3 +645,19 @@ def test_lets_say_is_a_supposition_not_a_report(nlp_extractor: Extractor) -> Non
     assert_offsets(text, result)
     assert not [q for q in result.quotes if q.speaker is not None and q.speaker.mention.text in ("’s", "'s")], \
         result.quotes
+
+
+def test_verb_before_a_colon_introduces_the_quotation_after_it(nlp_extractor: Extractor) -> None:
+    # "Reyes agreed: “…”" is the cue of what follows; the quotation before it goes on
+    # with the last speaker's turn.
+    text = (
+        "Dana Holt and Luis Reyes wrote the score together.\n"
+        "“It is a strange kind of work,” Holt said. “You have to forget yourself for a while.” "
+        "Reyes agreed: “It is nothing like writing for yourself.”"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    forget = quote_containing(result, "forget yourself")
+    assert forget.speaker is not None and forget.speaker.name == "Dana Holt"
+    nothing = quote_containing(result, "nothing like writing")
+    assert nothing.speaker is not None and nothing.speaker.name == "Luis Reyes"
