@@ -134,6 +134,8 @@ def _verb_following(q: tuple[int, int], doc: Doc, offset: int, text: str, quotes
     subject = next((c for c in verb.children if c.dep_ in NOMINAL_SUBJECTS), None)
     if subject is None or not (following[0].i <= subject.left_edge.i) or subject.i > verb.i + 4:
         return None
+    if verb.dep_ == "relcl":
+        return None  # “…,” a detail that dovetails with …: the writer's comment on the words, no cue
     speaker = name_span(subject, offset)
     at = offset + verb.idx
     return Attribution(q[0], q[1], at, at + len(verb), speaker, subject, kind="direct")

@@ -661,3 +661,16 @@ def test_verb_before_a_colon_introduces_the_quotation_after_it(nlp_extractor: Ex
     assert forget.speaker is not None and forget.speaker.name == "Dana Holt"
     nothing = quote_containing(result, "nothing like writing")
     assert nothing.speaker is not None and nothing.speaker.name == "Luis Reyes"
+
+
+def test_relative_clause_after_a_quotation_is_no_cue(nlp_extractor: Extractor) -> None:
+    # “…,” a detail that matches …: the writer's comment on the words, which stay the
+    # last speaker's.
+    text = (
+        "“The song had to sound like the city,” Holt said. “So I phoned my oldest friend, a singer from the "
+        "harbour who still lives there,” a detail that fits the film well."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "oldest friend")
+    assert q.speaker is not None and q.speaker.name == "Holt"
