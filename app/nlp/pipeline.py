@@ -258,7 +258,11 @@ def _main_subjects(parsed: list[tuple[Paragraph, Doc]], located: list[speakers.E
             verb = token.head
             main = verb.dep_ == "ROOT" or (verb.dep_ == "ccomp" and verb.head.dep_ == "ROOT") or (
                 verb.dep_ == "advcl" and verb.i < verb.head.i)
-            if token.dep_ in speakers.NOMINAL_SUBJECTS and main:
+            # A sentence the parser made into one long noun phrase ("Buckley, who had not
+            # sung in years, worried about …" with "Buckley" as its root) is still about
+            # the name it opens with.
+            topic = token.dep_ == "ROOT" and token.pos_ == "PROPN" and token.left_edge.i == token.sent.start
+            if (token.dep_ in speakers.NOMINAL_SUBJECTS and main) or topic:
                 at = para.start + token.idx
                 if at in by_char:
                     out.append((at, by_char[at]))

@@ -181,3 +181,20 @@ def test_surname_the_parser_reads_as_a_common_word_is_the_speaker(
     assert_offsets(text, result)
     q = quote_containing(result, fragment)
     assert q.speaker is not None and q.speaker.name == "Laura Late"
+
+
+@pytest.mark.parametrize("sentence", [
+    # The parser makes the name the root of the sentence, and "worried" a modifier of it.
+    "Mendez, who hadn’t sung in a long time before the shoot, worried about doing justice to a song like "
+    "“Harbour,” especially given that she had no training.",
+])
+def test_pronoun_follows_the_subject_a_misparsed_sentence_is_about(nlp_extractor: Extractor, sentence: str) -> None:
+    text = (
+        "Carla Mendez starred in the film, and Helen Porter wrote its songs.\n"
+        "Porter praised the cast on Friday.\n"
+        f"{sentence} “But the story of it really moved me,” she said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "really moved me")
+    assert q.speaker is not None and q.speaker.name == "Carla Mendez"
