@@ -108,6 +108,10 @@ def subject_of(verb: Token, skip: Callable[[Token], bool] | None = None) -> Toke
             return name
         if current.dep_ == "relcl":
             return current.head
+        if current.dep_ == "ROOT" and current.pos_ in ("NOUN", "PROPN") and current.i != verb.i:
+            # "The group, X Coalition, formed in May and sent a letter stating …": the
+            # parse made the sentence one noun phrase, whose head is who acts in it.
+            return current
         if current.dep_ == "acl" and current.tag_ == "VBG" and current.head.pos_ in ("NOUN", "PROPN"):
             # "a group backing Cruz", "voters saying …": the noun is the source. After an
             # object the parse has usually hung the verb's own participle on it: "issued a
@@ -224,6 +228,8 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
             if p < s and re.search(rf"\b{token.lemma_.lower()}\b", text[p:p + 200].lower()):
                 return entity
         return None
+    if token.pos_ == "NOUN" and (named := _named_in_apposition(token, s, ctx)) is not None:
+        return named  # "The group, X Coalition, said": the name beside the description
     if token.pos_ == "NOUN":
         if _introduces_someone(token):
             # "a senior official", "one user", "analysts", "people familiar with the
@@ -244,6 +250,16 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
         if lemma in ROLE_NOUNS and _is_definite(token):
             return _latest(before, {"PERSON"})
     return None
+
+
+def _named_in_apposition(token: Token, s: int, ctx: Context) -> int | None:
+    """The entity named in apposition to a description ("the group, X Coalition,")."""
+    appos = next((c for c in token.children if c.dep_ == "appos" and c.i > token.i), None)
+    if appos is None:
+        return None
+    offset = s - name_span(token, 0)[0]
+    at = offset + appos.idx
+    return next((m.entity for m in ctx.before(at + 1) if m.start <= at < m.end and m.type in _PRIORITY), None)
 
 
 def _coordinated(token: Token) -> bool:

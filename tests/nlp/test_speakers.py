@@ -198,3 +198,17 @@ def test_pronoun_follows_the_subject_a_misparsed_sentence_is_about(nlp_extractor
     assert_offsets(text, result)
     q = quote_containing(result, "really moved me")
     assert q.speaker is not None and q.speaker.name == "Carla Mendez"
+
+
+def test_description_with_a_name_in_apposition_is_that_name(nlp_extractor: Extractor) -> None:
+    text = (
+        "Hundreds of drivers at Velora Freight will lose their jobs this month.\n"
+        "The group, Velora Drivers Coalition, formed in recent weeks and sent a letter to the board earlier "
+        "this month stating that they “will not be blamed for the mistakes of the company’s leaders.”\n"
+        "In a separate post, the group added that Velora “is breaking its promise to treat drivers with respect.”"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    for fragment in ("will not be blamed", "breaking its promise"):
+        q = quote_containing(result, fragment)
+        assert q.speaker is not None and q.speaker.name == "Velora Drivers Coalition", fragment
