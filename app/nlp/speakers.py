@@ -228,8 +228,8 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
             if p < s and re.search(rf"\b{token.lemma_.lower()}\b", text[p:p + 200].lower()):
                 return entity
         return None
-    if token.pos_ == "NOUN" and (named := _named_in_apposition(token, s, ctx)) is not None:
-        return named  # "The group, X Coalition, said": the name beside the description
+    if token.pos_ == "NOUN" and (beside := _named_in_apposition(token, s, ctx)) is not None:
+        return beside  # "The group, X Coalition, said": the name beside the description
     if token.pos_ == "NOUN":
         if _introduces_someone(token):
             # "a senior official", "one user", "analysts", "people familiar with the
