@@ -221,12 +221,38 @@ def attribute(article: Article, found: Sequence[Attribution]) -> list[Attributio
             if last_added is not None and (previous is None or last_added.end > previous.end):
                 previous = last_added
             att = _continued_turn(q, previous, text)
+        if att is None:
+            att = _subject_before(q, parsed, starts, text, quotes)
         if att is None and word_count(text, *q) >= _MIN_UNATTRIBUTED_WORDS and _ends_speech(text, q):
             att = Attribution(q[0], q[1], None, None, None, None, kind="direct")
         if att is not None:
             added.append(att)
             last_added = att
     return added
+
+
+def _subject_before(q: tuple[int, int], parsed: Sequence[tuple[Paragraph, Doc]], starts: list[int], text: str,
+                    quotes: Quotes) -> Attribution | None:
+    """A quotation with no cue that follows, in its paragraph, a sentence about a named
+    person ("Marsh returned to the issue later. “What will it cost?”") is that person's:
+    the subject of the sentence's main verb, a name or "he"/"she"."""
+    k = bisect.bisect_right(starts, q[0]) - 1
+    if k < 0 or not text[starts[k]:q[0]].rstrip().endswith((".", "!", "?", ":")):
+        return None
+    para, doc = parsed[k]
+    before = [t for t in doc if para.start + t.idx < q[0] and not t.is_space]
+    if not before:
+        return None
+    root = before[-1].sent.root
+    if root.pos_ not in ("VERB", "AUX") or quotes.containing(para.start + root.idx):
+        return None
+    subject = next((c for c in root.children if c.dep_ in NOMINAL_SUBJECTS and c.i < root.i), None)
+    if subject is None or not (subject.pos_ == "PROPN" or subject.lower_ in ("he", "she")):
+        return None
+    speaker = name_span(subject, para.start)
+    if quotes.containing(speaker[0]):
+        return None
+    return Attribution(q[0], q[1], None, None, speaker, subject, kind="direct")
 
 
 def _claimed_from(att: Attribution, text: str) -> int:

@@ -674,3 +674,15 @@ def test_relative_clause_after_a_quotation_is_no_cue(nlp_extractor: Extractor) -
     assert_offsets(text, result)
     q = quote_containing(result, "oldest friend")
     assert q.speaker is not None and q.speaker.name == "Holt"
+
+
+def test_quotation_after_a_sentence_about_a_person_is_that_persons(nlp_extractor: Extractor) -> None:
+    text = (
+        "Rep. Dana Marsh questioned the agency's budget at the hearing.\n"
+        "Marsh returned to the issue later in the hearing. “What will the new rockets cost, and who "
+        "will pay for them if the companies cannot?”"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "new rockets cost")
+    assert q.speaker is not None and q.speaker.name == "Dana Marsh"
