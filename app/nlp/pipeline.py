@@ -192,8 +192,9 @@ def _people(extracted: list[ExtractedEntity]) -> frozenset[str]:
 
 def _attributions(article: Article, skip: frozenset[str]) -> list[Attribution]:
     atts = _outermost(_unique([
-        classify(replace(att, stage=name), article.quotes, article.text)
-        for name, stage in CLAUSE_STAGES.items() if name not in skip for att in stage(article, ())
+        att for name, stage in CLAUSE_STAGES.items() if name not in skip for found in stage(article, ())
+        if (att := classify(replace(found, stage=name), article.quotes, article.text)).kind != "mixed"
+        or not quotes.names_only(att, article.quotes, article.text)
     ]))
     for name, stage in QUOTATION_STAGES.items():
         if name not in skip:

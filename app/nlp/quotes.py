@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 
 from app.nlp.attribution import Article, Attribution
 from app.nlp.labelled import is_label
+from app.nlp.lexicons import words
 from app.nlp.reported import REPORTING, lemma
 from app.nlp.speakers import NOMINAL_SUBJECTS, name_span, subject_of
 from app.nlp.text import Paragraph, Quotes, word_count
@@ -55,6 +56,32 @@ def _is_title(text: str, q: tuple[int, int]) -> bool:
         return False
     return all(w[:1].isupper() or w[:1].isdigit() or (i > 0 and w.lower() in _TITLE_SMALL_WORDS)
                for i, w in enumerate(words))
+
+
+# Words that may stand between such a noun and its title: "a song like “…”", "a show called “…”".
+_TITLE_LINKS = {"like", "called", "titled", "entitled", "named", "dubbed"}
+
+
+def named_by_noun(text: str, q: tuple[int, int]) -> bool:
+    """The quotation is the title or term a noun for a work or a word introduces ("the
+    television show “Nashville,”", "a song like “Glasgow,”", "the slogan “…”")."""
+    if not text[q[0]:q[1]].strip("“”\"«»‘’' ")[:1].isupper():
+        return False  # titles are capitalised: "the campaign “to continue …”" is words said
+    before = text[max(0, q[0] - 40):q[0]].replace(",", " ").split()
+    while before and before[-1].lower() in _TITLE_LINKS:
+        before.pop()
+    if not before:
+        return False
+    word = before[-1].lower().strip("’'")
+    # "the words “I can't breathe”" are something said; "the word “We”" is a term.
+    return word in words("work_nouns") or (word.endswith("s") and word != "words" and word[:-1] in words("work_nouns"))
+
+
+def names_only(att: Attribution, quotes: Quotes, text: str) -> bool:
+    """A content whose quotation marks only set off titles and terms that a noun
+    introduces ("wrote music for the television show “Nashville,”"): nobody's words."""
+    inside = quotes.overlapping(att.start, att.end)
+    return bool(inside) and all(named_by_noun(text, q) for q in inside)
 
 
 def _ends_speech(text: str, q: tuple[int, int]) -> bool:
@@ -210,7 +237,8 @@ def attribute(article: Article, found: Sequence[Attribution]) -> list[Attributio
         i = bisect.bisect_right(claimed, (q[0], 1 << 62)) - 1
         if any(s <= q[0] and q[1] <= e for s, e in claimed[max(0, i - 3):i + 1]):
             continue
-        is_speech = (word_count(text, *q) >= _MIN_QUOTE_WORDS or _ends_speech(text, q)) and not _is_title(text, q)
+        is_speech = ((word_count(text, *q) >= _MIN_QUOTE_WORDS or _ends_speech(text, q)) and not _is_title(text, q)
+                     and not named_by_noun(text, q))
         if not is_speech:
             continue
         att = (_cue_for(q, parsed, starts, text, quotes) or _dash_source(q, text)

@@ -686,3 +686,25 @@ def test_quotation_after_a_sentence_about_a_person_is_that_persons(nlp_extractor
     assert_offsets(text, result)
     q = quote_containing(result, "new rockets cost")
     assert q.speaker is not None and q.speaker.name == "Dana Marsh"
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("Both songwriters had previously written music for the television show “Harbour Lights,” and Dana Holt "
+     "said the new film needed something else.", "Harbour Lights"),
+    ("Ruiz, who had not sung in years, worried about doing justice to a song like “Marlow,” given her lack "
+     "of training.", "Marlow"),
+    ("Governor Ana Ruiz is defending the state’s new road safety campaign with the slogan “Slow down, we’re "
+     "watching.”", "Slow down"),
+])
+def test_title_a_noun_introduces_is_no_quotation(nlp_extractor: Extractor, text: str, fragment: str) -> None:
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    no_quote_containing(result, fragment)
+
+
+def test_the_words_a_person_said_are_still_quoted(nlp_extractor: Extractor) -> None:
+    text = ("Protest is patriotism, Mayor Dana Holt said, whether it is a march or a shirt with the words "
+            "“We Will Not Be Moved,” which she wore on Monday.")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    quote_containing(result, "We Will Not Be Moved")
