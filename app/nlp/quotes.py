@@ -192,11 +192,18 @@ def _dash_source(q: tuple[int, int], text: str) -> Attribution | None:
     return Attribution(q[0], q[1], None, None, m.span(1), None, kind="direct")
 
 
+def _aside_report(att: Attribution) -> bool:
+    """A report in a subordinate clause whose source is a thing ("Cooke's testimony that
+    concluded …", "although it could support …"): no speaker's turn goes on from it."""
+    token = att.speaker_token
+    return token is not None and token.lower_ in ("it", "that", "which") and token.head.dep_ in ("relcl", "advcl")
+
+
 def _continued_turn(q: tuple[int, int], previous: Attribution | None, text: str) -> Attribution | None:
     """A quotation that follows the last speaker's words with only the attribution between
     them continues that speaker's turn, even into the next paragraph: after a quotation
     (“…,” he said. “…”) and after reported speech alike (…, Schiff said. “…”)."""
-    if previous is None or previous.speaker is None:
+    if previous is None or previous.speaker is None or _aside_report(previous):
         return None
     gap_start, gap_end = previous.end, q[0]
     if gap_end - gap_start > 300:

@@ -708,3 +708,15 @@ def test_the_words_a_person_said_are_still_quoted(nlp_extractor: Extractor) -> N
     result = nlp_extractor.extract(text)
     assert_offsets(text, result)
     quote_containing(result, "We Will Not Be Moved")
+
+
+def test_a_report_in_a_subordinate_clause_is_no_speakers_turn(nlp_extractor: Extractor) -> None:
+    text = (
+        "Retired engineer Tom Varga spoke first at the hearing.\n"
+        "“I do not really see a role for the station in the program,” he said, although it could later "
+        "support missions to Mars. “There is no good argument to me for the station right now.”"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "no good argument")
+    assert q.speaker is not None and q.speaker.name == "Tom Varga"
