@@ -73,15 +73,34 @@ def named_by_noun(text: str, q: tuple[int, int]) -> bool:
     if not before:
         return False
     word = before[-1].lower().strip("’'")
+    if word in _PREPOSITIONS and _is_name_word(text, q):
+        return True  # "when you listen to “Glasgow,”", "the use of “We.”": one word, a name
     # "the words “I can't breathe”" are something said; "the word “We”" is a term.
     return word in words("work_nouns") or (word.endswith("s") and word != "words" and word[:-1] in words("work_nouns"))
 
 
+_PREPOSITIONS = {"to", "of", "like", "for", "in", "on", "at", "from", "with", "about", "by", "into"}
+
+
+def _is_name_word(text: str, q: tuple[int, int]) -> bool:
+    """One capitalised word between the marks ("“Glasgow,”", "“We.”")."""
+    inner = text[q[0]:q[1]].strip("“”\"«»‘’' ").rstrip(",.")
+    return " " not in inner and inner[:1].isupper() and inner.replace("-", "").isalpha()
+
+
+# Words a quotation in a stance nobody holds may have and still be a scare quote.
+_SCARE_QUOTE_WORDS = 2
+
+
 def names_only(att: Attribution, quotes: Quotes, text: str) -> bool:
     """A content whose quotation marks only set off titles and terms that a noun
-    introduces ("wrote music for the television show “Nashville,”"): nobody's words."""
+    introduces ("wrote music for the television show “Nashville,”"), or, in a stance
+    nobody holds ("is predicted to"), a word or two ("predicted to result from
+    “exogenic” processes"): nobody's words."""
     inside = quotes.overlapping(att.start, att.end)
-    return bool(inside) and all(named_by_noun(text, q) for q in inside)
+    return bool(inside) and all(
+        named_by_noun(text, q) or (att.stage == "hedged" and word_count(text, *q) <= _SCARE_QUOTE_WORDS)
+        for q in inside)
 
 
 def _ends_speech(text: str, q: tuple[int, int]) -> bool:

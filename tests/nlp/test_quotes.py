@@ -695,6 +695,13 @@ def test_quotation_after_a_sentence_about_a_person_is_that_persons(nlp_extractor
      "of training.", "Marlow"),
     ("Governor Ana Ruiz is defending the state’s new road safety campaign with the slogan “Slow down, we’re "
      "watching.”", "Slow down"),
+    # One capitalised word after a preposition is a name.
+    ("The whole song took a few hours, which, when you listen to “Marlow,” seems as unlikely as the story "
+     "behind it.", "Marlow"),
+    ("He also agreed to return the money he received from the use of “Us.”", "Us."),
+    # A word or two in a stance nobody holds ("is predicted to") is a scare quote.
+    ("The volume of the plumes is much higher than what is predicted to result from “exogenic” processes "
+     "on the moon’s surface.", "exogenic"),
 ])
 def test_title_a_noun_introduces_is_no_quotation(nlp_extractor: Extractor, text: str, fragment: str) -> None:
     result = nlp_extractor.extract(text)
