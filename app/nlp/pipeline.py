@@ -192,8 +192,9 @@ def _people(extracted: list[ExtractedEntity]) -> frozenset[str]:
 
 def _attributions(article: Article, skip: frozenset[str]) -> list[Attribution]:
     atts = _outermost(_unique([
-        classify(replace(att, stage=name), article.quotes, article.text)
-        for name, stage in CLAUSE_STAGES.items() if name not in skip for att in stage(article, ())
+        att for name, stage in CLAUSE_STAGES.items() if name not in skip for found in stage(article, ())
+        if (att := classify(replace(found, stage=name), article.quotes, article.text)).kind != "mixed"
+        or not quotes.names_only(att, article.quotes, article.text)
     ]))
     for name, stage in QUOTATION_STAGES.items():
         if name not in skip:
@@ -258,7 +259,11 @@ def _main_subjects(parsed: list[tuple[Paragraph, Doc]], located: list[speakers.E
             verb = token.head
             main = verb.dep_ == "ROOT" or (verb.dep_ == "ccomp" and verb.head.dep_ == "ROOT") or (
                 verb.dep_ == "advcl" and verb.i < verb.head.i)
-            if token.dep_ in speakers.NOMINAL_SUBJECTS and main:
+            # A sentence the parser made into one long noun phrase ("Buckley, who had not
+            # sung in years, worried about …" with "Buckley" as its root) is still about
+            # the name it opens with.
+            topic = token.dep_ == "ROOT" and token.pos_ == "PROPN" and token.left_edge.i == token.sent.start
+            if (token.dep_ in speakers.NOMINAL_SUBJECTS and main) or topic:
                 at = para.start + token.idx
                 if at in by_char:
                     out.append((at, by_char[at]))

@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 
 from app.nlp.attribution import Article, Attribution
 from app.nlp.labelled import is_label
+from app.nlp.lexicons import words
 from app.nlp.reported import REPORTING, lemma
 from app.nlp.speakers import NOMINAL_SUBJECTS, name_span, subject_of
 from app.nlp.text import Paragraph, Quotes, word_count
@@ -29,6 +30,7 @@ _TURN_GAP_WORDS = 6
 # How many tokens after a quotation its source and verb may take ("Gov. Mark Dayton went").
 _FOLLOWING_TOKENS = 6
 _SENTENCE_END = re.compile(r"[.!?][”\"']?\s+[“\"]?[A-Z]|\n")
+_COLON_QUOTE = re.compile(r"[^\S\n]*:[^\S\n]*[“\"]")
 _DASH_SOURCE = re.compile(r"[^\S\n]*[—―–-]{1,2}[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})")
 
 
@@ -56,6 +58,51 @@ def _is_title(text: str, q: tuple[int, int]) -> bool:
                for i, w in enumerate(words))
 
 
+# Words that may stand between such a noun and its title: "a song like “…”", "a show called “…”".
+_TITLE_LINKS = {"like", "called", "titled", "entitled", "named", "dubbed"}
+
+
+def named_by_noun(text: str, q: tuple[int, int]) -> bool:
+    """The quotation is the title or term a noun for a work or a word introduces ("the
+    television show “Nashville,”", "a song like “Glasgow,”", "the slogan “…”")."""
+    if not text[q[0]:q[1]].strip("“”\"«»‘’' ")[:1].isupper():
+        return False  # titles are capitalised: "the campaign “to continue …”" is words said
+    before = text[max(0, q[0] - 40):q[0]].replace(",", " ").split()
+    while before and before[-1].lower() in _TITLE_LINKS:
+        before.pop()
+    if not before:
+        return False
+    word = before[-1].lower().strip("’'")
+    if word in _PREPOSITIONS and _is_name_word(text, q):
+        return True  # "when you listen to “Glasgow,”", "the use of “We.”": one word, a name
+    # "the words “I can't breathe”" are something said; "the word “We”" is a term.
+    return word in words("work_nouns") or (word.endswith("s") and word != "words" and word[:-1] in words("work_nouns"))
+
+
+_PREPOSITIONS = {"to", "of", "like", "for", "in", "on", "at", "from", "with", "about", "by", "into"}
+
+
+def _is_name_word(text: str, q: tuple[int, int]) -> bool:
+    """One capitalised word between the marks ("“Glasgow,”", "“We.”")."""
+    inner = text[q[0]:q[1]].strip("“”\"«»‘’' ").rstrip(",.")
+    return " " not in inner and inner[:1].isupper() and inner.replace("-", "").isalpha()
+
+
+# Words a quotation in a stance nobody holds may have and still be a scare quote.
+_SCARE_QUOTE_WORDS = 2
+
+
+def names_only(att: Attribution, quotes: Quotes, text: str) -> bool:
+    """A content whose quotation marks only set off titles and terms that a noun
+    introduces ("wrote music for the television show “Nashville,”"), or, in a stance
+    nobody holds ("is predicted to"), a word or two ("predicted to result from
+    “exogenic” processes"): nobody's words."""
+    inside = quotes.overlapping(att.start, att.end)
+    return bool(inside) and all(
+        named_by_noun(text, q) or (att.stage == "hedged" and word_count(text, *q) <= _SCARE_QUOTE_WORDS)
+        for q in inside)
+
+
 def _ends_speech(text: str, q: tuple[int, int]) -> bool:
     """A quotation that ends a clause inside its marks (“We won,” / “Yes.”) is speech."""
     inner = text[q[0]:q[1]].rstrip("”\"»’' ")
@@ -78,6 +125,8 @@ def cue_near(q: tuple[int, int], doc: Doc, offset: int, text: str, quotes: Quote
         # (“…,” Rep. Elijah E. Cummings said).
         after = (q[1] <= at and not any(c in between_after for c in "!?\n“”\"")
                  and ("." not in between_after or not _has_sentence_break(text, q[1], at + 1)))
+        if after and _COLON_QUOTE.match(text, at + len(token)):
+            after = False  # "Smith agreed: “…”" introduces the quotation after it, not the one before
         between_before = text[at + len(token):q[0]]
         before = at < q[0] and between_before.rstrip().endswith((":", ",")) and "\n" not in between_before.rstrip()
         if not (after or before):
@@ -131,6 +180,8 @@ def _verb_following(q: tuple[int, int], doc: Doc, offset: int, text: str, quotes
     subject = next((c for c in verb.children if c.dep_ in NOMINAL_SUBJECTS), None)
     if subject is None or not (following[0].i <= subject.left_edge.i) or subject.i > verb.i + 4:
         return None
+    if verb.dep_ == "relcl":
+        return None  # “…,” a detail that dovetails with …: the writer's comment on the words, no cue
     speaker = name_span(subject, offset)
     at = offset + verb.idx
     return Attribution(q[0], q[1], at, at + len(verb), speaker, subject, kind="direct")
@@ -160,11 +211,18 @@ def _dash_source(q: tuple[int, int], text: str) -> Attribution | None:
     return Attribution(q[0], q[1], None, None, m.span(1), None, kind="direct")
 
 
+def _aside_report(att: Attribution) -> bool:
+    """A report in a subordinate clause whose source is a thing ("Cooke's testimony that
+    concluded …", "although it could support …"): no speaker's turn goes on from it."""
+    token = att.speaker_token
+    return token is not None and token.lower_ in ("it", "that", "which") and token.head.dep_ in ("relcl", "advcl")
+
+
 def _continued_turn(q: tuple[int, int], previous: Attribution | None, text: str) -> Attribution | None:
     """A quotation that follows the last speaker's words with only the attribution between
     them continues that speaker's turn, even into the next paragraph: after a quotation
     (“…,” he said. “…”) and after reported speech alike (…, Schiff said. “…”)."""
-    if previous is None or previous.speaker is None:
+    if previous is None or previous.speaker is None or _aside_report(previous):
         return None
     gap_start, gap_end = previous.end, q[0]
     if gap_end - gap_start > 300:
@@ -205,7 +263,8 @@ def attribute(article: Article, found: Sequence[Attribution]) -> list[Attributio
         i = bisect.bisect_right(claimed, (q[0], 1 << 62)) - 1
         if any(s <= q[0] and q[1] <= e for s, e in claimed[max(0, i - 3):i + 1]):
             continue
-        is_speech = (word_count(text, *q) >= _MIN_QUOTE_WORDS or _ends_speech(text, q)) and not _is_title(text, q)
+        is_speech = ((word_count(text, *q) >= _MIN_QUOTE_WORDS or _ends_speech(text, q)) and not _is_title(text, q)
+                     and not named_by_noun(text, q))
         if not is_speech:
             continue
         att = (_cue_for(q, parsed, starts, text, quotes) or _dash_source(q, text)
@@ -216,12 +275,38 @@ def attribute(article: Article, found: Sequence[Attribution]) -> list[Attributio
             if last_added is not None and (previous is None or last_added.end > previous.end):
                 previous = last_added
             att = _continued_turn(q, previous, text)
+        if att is None:
+            att = _subject_before(q, parsed, starts, text, quotes)
         if att is None and word_count(text, *q) >= _MIN_UNATTRIBUTED_WORDS and _ends_speech(text, q):
             att = Attribution(q[0], q[1], None, None, None, None, kind="direct")
         if att is not None:
             added.append(att)
             last_added = att
     return added
+
+
+def _subject_before(q: tuple[int, int], parsed: Sequence[tuple[Paragraph, Doc]], starts: list[int], text: str,
+                    quotes: Quotes) -> Attribution | None:
+    """A quotation with no cue that follows, in its paragraph, a sentence about a named
+    person ("Marsh returned to the issue later. “What will it cost?”") is that person's:
+    the subject of the sentence's main verb, a name or "he"/"she"."""
+    k = bisect.bisect_right(starts, q[0]) - 1
+    if k < 0 or not text[starts[k]:q[0]].rstrip().endswith((".", "!", "?", ":")):
+        return None
+    para, doc = parsed[k]
+    before = [t for t in doc if para.start + t.idx < q[0] and not t.is_space]
+    if not before:
+        return None
+    root = before[-1].sent.root
+    if root.pos_ not in ("VERB", "AUX") or quotes.containing(para.start + root.idx):
+        return None
+    subject = next((c for c in root.children if c.dep_ in NOMINAL_SUBJECTS and c.i < root.i), None)
+    if subject is None or not (subject.pos_ == "PROPN" or subject.lower_ in ("he", "she")):
+        return None
+    speaker = name_span(subject, para.start)
+    if quotes.containing(speaker[0]):
+        return None
+    return Attribution(q[0], q[1], None, None, speaker, subject, kind="direct")
 
 
 def _claimed_from(att: Attribution, text: str) -> int:

@@ -104,8 +104,14 @@ def subject_of(verb: Token, skip: Callable[[Token], bool] | None = None) -> Toke
         found = [c for c in current.children if c.dep_ in SUBJECTS and not c.is_punct and not (skip and skip(c))]
         if found:
             return _nearest_before(found, current)
+        if current.tag_ in _FINITE and (name := _name_read_as_word(current)) is not None:
+            return name
         if current.dep_ == "relcl":
             return current.head
+        if current.dep_ == "ROOT" and current.pos_ in ("NOUN", "PROPN") and current.i != verb.i:
+            # "The group, X Coalition, formed in May and sent a letter stating …": the
+            # parse made the sentence one noun phrase, whose head is who acts in it.
+            return current
         if current.dep_ == "acl" and current.tag_ == "VBG" and current.head.pos_ in ("NOUN", "PROPN"):
             # "a group backing Cruz", "voters saying …": the noun is the source. After an
             # object the parse has usually hung the verb's own participle on it: "issued a
@@ -135,7 +141,7 @@ def _noun_before(verb: Token) -> Token | None:
     """A finite verb the parser left without a subject, right after a noun it attached
     elsewhere ("Campaigning for his wife, former president Bill Clinton said …", the
     name taken for an apposition): that noun is the subject."""
-    if verb.tag_ not in ("VBD", "VBZ", "VBP"):
+    if verb.tag_ not in _FINITE:
         return None
     j = verb.i - 1
     while j >= 0 and verb.doc[j].dep_ in ("aux", "auxpass", "advmod", "neg"):
@@ -147,6 +153,29 @@ def _noun_before(verb: Token) -> Token | None:
         return noun
     if noun.pos_ == "PROPN" and noun.dep_ == "pobj":
         return noun  # "In a meeting with the Post Trump said …": the name taken into the phrase
+    return None
+
+
+_WORD_TAGS = ("ADV", "ADJ")
+_FINITE = ("VBD", "VBZ", "VBP")
+
+
+def _name_read_as_word(verb: Token) -> Token | None:
+    """A surname that is also a common word ("Early", "Young", "Little"), which the parser
+    reads as an adverb or adjective: with a capital, right before a finite verb that has
+    no subject ("Early still says …") or right after one and ending the clause ("…,"
+    says Early.), it is the subject."""
+    doc = verb.doc
+    j = verb.i - 1
+    while j >= 0 and doc[j].dep_ in ("aux", "neg", "advmod") and doc[j].is_lower:
+        j -= 1
+    if j >= 0 and doc[j].is_title and doc[j].pos_ in _WORD_TAGS and j < doc[j].head.i <= verb.i and (
+            j == doc[j].sent.start or doc[j - 1].is_punct or doc[j - 1].dep_ == "cc"):
+        return doc[j]
+    k = verb.i + 1
+    if k < len(doc) and doc[k].is_title and doc[k].pos_ in _WORD_TAGS and doc[k].head.i == verb.i and (
+            k + 1 == len(doc) or doc[k + 1].is_punct):
+        return doc[k]
     return None
 
 
@@ -173,7 +202,9 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
     if token is None:
         return _named_in_capitals(text[s:e], s, ctx, text)
     word = token.lower_
-    if token.pos_ == "PROPN" and token.ent_type_ in ("", "PERSON", "PRODUCT", "WORK_OF_ART") and (
+    # A surname read as a common word ("says Early") is a name too.
+    named = token.pos_ == "PROPN" or (token.pos_ in _WORD_TAGS and token.is_title)
+    if named and token.ent_type_ in ("", "PERSON", "PRODUCT", "WORK_OF_ART") and (
             person := same_person.by_surname(token.text, ctx.mentions, text, s)) is not None:
         return person
     if (antecedent := relative_antecedent(token, s)) is not None:
@@ -197,6 +228,8 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
             if p < s and re.search(rf"\b{token.lemma_.lower()}\b", text[p:p + 200].lower()):
                 return entity
         return None
+    if token.pos_ == "NOUN" and (beside := _named_in_apposition(token, s, ctx)) is not None:
+        return beside  # "The group, X Coalition, said": the name beside the description
     if token.pos_ == "NOUN":
         if _introduces_someone(token):
             # "a senior official", "one user", "analysts", "people familiar with the
@@ -217,6 +250,16 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
         if lemma in ROLE_NOUNS and _is_definite(token):
             return _latest(before, {"PERSON"})
     return None
+
+
+def _named_in_apposition(token: Token, s: int, ctx: Context) -> int | None:
+    """The entity named in apposition to a description ("the group, X Coalition,")."""
+    appos = next((c for c in token.children if c.dep_ == "appos" and c.i > token.i), None)
+    if appos is None:
+        return None
+    offset = s - name_span(token, 0)[0]
+    at = offset + appos.idx
+    return next((m.entity for m in ctx.before(at + 1) if m.start <= at < m.end and m.type in _PRIORITY), None)
 
 
 def _coordinated(token: Token) -> bool:

@@ -645,3 +645,85 @@ def test_lets_say_is_a_supposition_not_a_report(nlp_extractor: Extractor) -> Non
     assert_offsets(text, result)
     assert not [q for q in result.quotes if q.speaker is not None and q.speaker.mention.text in ("’s", "'s")], \
         result.quotes
+
+
+def test_verb_before_a_colon_introduces_the_quotation_after_it(nlp_extractor: Extractor) -> None:
+    # "Reyes agreed: “…”" is the cue of what follows; the quotation before it goes on
+    # with the last speaker's turn.
+    text = (
+        "Dana Holt and Luis Reyes wrote the score together.\n"
+        "“It is a strange kind of work,” Holt said. “You have to forget yourself for a while.” "
+        "Reyes agreed: “It is nothing like writing for yourself.”"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    forget = quote_containing(result, "forget yourself")
+    assert forget.speaker is not None and forget.speaker.name == "Dana Holt"
+    nothing = quote_containing(result, "nothing like writing")
+    assert nothing.speaker is not None and nothing.speaker.name == "Luis Reyes"
+
+
+def test_relative_clause_after_a_quotation_is_no_cue(nlp_extractor: Extractor) -> None:
+    # “…,” a detail that matches …: the writer's comment on the words, which stay the
+    # last speaker's.
+    text = (
+        "“The song had to sound like the city,” Holt said. “So I phoned my oldest friend, a singer from the "
+        "harbour who still lives there,” a detail that fits the film well."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "oldest friend")
+    assert q.speaker is not None and q.speaker.name == "Holt"
+
+
+def test_quotation_after_a_sentence_about_a_person_is_that_persons(nlp_extractor: Extractor) -> None:
+    text = (
+        "Rep. Dana Marsh questioned the agency's budget at the hearing.\n"
+        "Marsh returned to the issue later in the hearing. “What will the new rockets cost, and who "
+        "will pay for them if the companies cannot?”"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "new rockets cost")
+    assert q.speaker is not None and q.speaker.name == "Dana Marsh"
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("Both songwriters had previously written music for the television show “Harbour Lights,” and Dana Holt "
+     "said the new film needed something else.", "Harbour Lights"),
+    ("Ruiz, who had not sung in years, worried about doing justice to a song like “Marlow,” given her lack "
+     "of training.", "Marlow"),
+    ("Governor Ana Ruiz is defending the state’s new road safety campaign with the slogan “Slow down, we’re "
+     "watching.”", "Slow down"),
+    # One capitalised word after a preposition is a name.
+    ("The whole song took a few hours, which, when you listen to “Marlow,” seems as unlikely as the story "
+     "behind it.", "Marlow"),
+    ("He also agreed to return the money he received from the use of “Us.”", "Us."),
+    # A word or two in a stance nobody holds ("is predicted to") is a scare quote.
+    ("The volume of the plumes is much higher than what is predicted to result from “exogenic” processes "
+     "on the moon’s surface.", "exogenic"),
+])
+def test_title_a_noun_introduces_is_no_quotation(nlp_extractor: Extractor, text: str, fragment: str) -> None:
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    no_quote_containing(result, fragment)
+
+
+def test_the_words_a_person_said_are_still_quoted(nlp_extractor: Extractor) -> None:
+    text = ("Protest is patriotism, Mayor Dana Holt said, whether it is a march or a shirt with the words "
+            "“We Will Not Be Moved,” which she wore on Monday.")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    quote_containing(result, "We Will Not Be Moved")
+
+
+def test_a_report_in_a_subordinate_clause_is_no_speakers_turn(nlp_extractor: Extractor) -> None:
+    text = (
+        "Retired engineer Tom Varga spoke first at the hearing.\n"
+        "“I do not really see a role for the station in the program,” he said, although it could later "
+        "support missions to Mars. “There is no good argument to me for the station right now.”"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "no good argument")
+    assert q.speaker is not None and q.speaker.name == "Tom Varga"

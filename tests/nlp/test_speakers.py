@@ -165,3 +165,50 @@ def test_two_sources_joined_by_and_are_no_single_entity(nlp_extractor: Extractor
     q = quote_containing(result, "exactly what the film needed")
     assert q.speaker is not None and q.speaker.entity is None
     assert q.speaker.name == "Harlan and Buckman"
+
+
+@pytest.mark.parametrize(("sentence", "fragment"), [
+    ("“Prices will fall before they rise again,” says Late.", "Prices will fall"),
+    ("Rents are high in the city, but Late still says “the market will cool by spring.”", "market will cool"),
+])
+def test_surname_the_parser_reads_as_a_common_word_is_the_speaker(
+        nlp_extractor: Extractor, sentence: str, fragment: str) -> None:
+    text = (
+        "Laura Late, chief economist at Harrow Bank, spoke at the housing conference on Monday.\n"
+        f"{sentence}"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, fragment)
+    assert q.speaker is not None and q.speaker.name == "Laura Late"
+
+
+@pytest.mark.parametrize("sentence", [
+    # The parser makes the name the root of the sentence, and "worried" a modifier of it.
+    "Mendez, who hadn’t sung in a long time before the shoot, worried about doing justice to a song like "
+    "“Harbour,” especially given that she had no training.",
+])
+def test_pronoun_follows_the_subject_a_misparsed_sentence_is_about(nlp_extractor: Extractor, sentence: str) -> None:
+    text = (
+        "Carla Mendez starred in the film, and Helen Porter wrote its songs.\n"
+        "Porter praised the cast on Friday.\n"
+        f"{sentence} “But the story of it really moved me,” she said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "really moved me")
+    assert q.speaker is not None and q.speaker.name == "Carla Mendez"
+
+
+def test_description_with_a_name_in_apposition_is_that_name(nlp_extractor: Extractor) -> None:
+    text = (
+        "Hundreds of drivers at Velora Freight will lose their jobs this month.\n"
+        "The group, Velora Drivers Coalition, formed in recent weeks and sent a letter to the board earlier "
+        "this month stating that they “will not be blamed for the mistakes of the company’s leaders.”\n"
+        "In a separate post, the group added that Velora “is breaking its promise to treat drivers with respect.”"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    for fragment in ("will not be blamed", "breaking its promise"):
+        q = quote_containing(result, fragment)
+        assert q.speaker is not None and q.speaker.name == "Velora Drivers Coalition", fragment
