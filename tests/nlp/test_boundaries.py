@@ -54,6 +54,21 @@ def test_weights_that_prefer_a_sentence_end_move_the_end(nlp: Language) -> None:
     assert kept == att
 
 
+def test_a_content_never_grows_over_a_quotation_or_cue_it_did_not_hold(nlp: Language) -> None:
+    text = "The mayor said the bridge would reopen soon. “It is safe now,” the engineer said."
+    article = _article(nlp, text)
+    atts = clause_attributions(article)
+    mayor = next(a for a in atts if text[a.start:a.end] == "the bridge would reopen soon")
+    into_next_sentence = BoundaryModel(start={}, end={"sent_d=1": 5.0}, margin=0.5)
+    assert refine(article, [mayor], model=into_next_sentence)[0] == mayor
+    # The same weights move it where the next sentence is narration.
+    plain = "The mayor said the bridge would reopen soon. Crews were working at night."
+    article = _article(nlp, plain)
+    [att] = clause_attributions(article)
+    [moved] = refine(article, [att], model=into_next_sentence)
+    assert plain[moved.start:moved.end].startswith("the bridge would reopen soon. Crews")
+
+
 def test_a_content_the_rules_draw_right_stays_with_the_committed_model(nlp: Language) -> None:
     text = "The governor said the state would hire 200 new teachers next year."
     result = Extractor(nlp).extract(text)

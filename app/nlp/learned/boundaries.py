@@ -25,8 +25,10 @@ def _token_at(doc: Doc, at: int, *, last: bool) -> Token | None:
     return doc[i] if 0 <= i < len(doc) else None
 
 
-def candidates(article: Article, att: Attribution) -> tuple[list[Candidate], list[Candidate]] | None:
-    """The start and end candidates of a one-piece content inside one parsed paragraph."""
+def candidates(article: Article, att: Attribution,
+               cues: Sequence[tuple[int, int]] = ()) -> tuple[list[Candidate], list[Candidate]] | None:
+    """The start and end candidates of a one-piece content inside one parsed paragraph,
+    the rule's own and those it may take (_may_take; `cues` are every attribution's)."""
     if att.pieces:
         return None
     paras = article.parsed
@@ -44,9 +46,11 @@ def candidates(article: Article, att: Attribution) -> tuple[list[Candidate], lis
     cue = None
     if att.cue is not None and offset <= att.cue[0] < offset + len(doc.text):
         cue = _token_at(doc, att.cue[0] - offset, last=False)
-    text = article.text
-    return (start_candidates(text, doc, offset, first, last, cue, att.kind, article.quotes),
-            end_candidates(text, doc, offset, first, last, cue, att.kind, article.quotes))
+    text, kind = article.text, f"{att.kind}/{att.stage}"
+    starts = start_candidates(text, doc, offset, first, last, cue, kind, article.quotes)
+    ends = end_candidates(text, doc, offset, first, last, cue, kind, article.quotes)
+    return ([c for c in starts if "rule" in c.feats or _may_take(article, att, c.char, att.end, cues)],
+            [c for c in ends if "rule" in c.feats or _may_take(article, att, att.start, c.char, cues)])
 
 
 def _best(weights: dict[str, float], found: list[Candidate], margin: float) -> Candidate | None:
@@ -59,7 +63,7 @@ def _best(weights: dict[str, float], found: list[Candidate], margin: float) -> C
     return best if score > rule + margin else None
 
 
-def _may_take(article: Article, att: Attribution, start: int, end: int, cues: list[tuple[int, int]]) -> bool:
+def _may_take(article: Article, att: Attribution, start: int, end: int, cues: Sequence[tuple[int, int]]) -> bool:
     """Whether the content may become [start, end): never over a quotation or a cue it did
     not already hold. Those belong to attributions of their own (a source quoted in the
     next sentence), which a wider content would take over."""
@@ -79,14 +83,12 @@ def refine(article: Article, atts: Sequence[Attribution],
     cues = [a.cue for a in atts if a.cue is not None]
     out = []
     for att in atts:
-        found = candidates(article, att)
+        found = candidates(article, att, cues)
         if found is None:
             out.append(att)
             continue
-        starts = [c for c in found[0] if "rule" in c.feats or _may_take(article, att, c.char, att.end, cues)]
-        ends = [c for c in found[1] if "rule" in c.feats or _may_take(article, att, att.start, c.char, cues)]
-        start = _best(model.start, starts, model.margin)
-        end = _best(model.end, ends, model.margin)
+        start = _best(model.start, found[0], model.margin)
+        end = _best(model.end, found[1], model.margin)
         new_start = start.char if start is not None else att.start
         new_end = end.char if end is not None else att.end
         if (new_start, new_end) == (att.start, att.end) or not _may_take(article, att, new_start, new_end, cues):

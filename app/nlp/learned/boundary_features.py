@@ -78,8 +78,10 @@ def _sent_d(sents: _Sentences, token: Token, rule: Token) -> str:
 
 
 def _context(sents: _Sentences, token: Token, cue: Token | None, kind: str) -> list[str]:
-    """Features of a token shared by both edges."""
-    feats = [f"w={token.lower_}", f"pos={token.pos_}", f"dep={token.dep_}", f"tag={token.tag_}", f"kind={kind}"]
+    """Features of a token shared by both edges; `kind` is the content's kind and the
+    stage that found it ("indirect/reported"), whose conventions differ."""
+    feats = [f"w={token.lower_}", f"pos={token.pos_}", f"dep={token.dep_}", f"tag={token.tag_}", f"kind={kind}",
+             f"dep|kind={token.dep_}|{kind}"]
     if cue is not None:
         side = "before" if token.i < cue.i else ("cue" if token.i == cue.i else "after")
         feats += [f"side={side}", f"side|dep={side}|{token.dep_}",
@@ -111,7 +113,8 @@ def start_candidates(text: str, doc: Doc, offset: int, rule: Token, last: Token,
         is_rule = trimmed == rule_at
         prev = doc[token.i - 1] if token.i > 0 else None
         feats = ["rule"] if is_rule else []
-        feats += [f"d={_bucket(token.i - rule.i)}", _sent_d(sents, token, rule)]
+        d = _bucket(token.i - rule.i)
+        feats += [f"d={d}", f"d|kind={d}|{kind}", _sent_d(sents, token, rule)]
         feats += _context(sents, token, cue, kind)
         if prev is None or token.is_sent_start:
             feats.append("sent_start")
@@ -152,7 +155,8 @@ def end_candidates(text: str, doc: Doc, offset: int, first: Token, rule: Token, 
         nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
         is_rule = trimmed == rule_at
         feats = ["rule"] if is_rule else []
-        feats += [f"d={_bucket(token.i - rule.i)}", _sent_d(sents, token, rule)]
+        d = _bucket(token.i - rule.i)
+        feats += [f"d={d}", f"d|kind={d}|{kind}", _sent_d(sents, token, rule)]
         feats += _context(sents, token, cue, kind)
         if nxt is None:
             n = "</s>"
@@ -162,7 +166,7 @@ def end_candidates(text: str, doc: Doc, offset: int, first: Token, rule: Token, 
             feats += [f"n={n}", f"n_pos={nxt.pos_}", f"n_dep={nxt.dep_}", f"pos|n={token.pos_}|{n}",
                       f"dep|n_dep={token.dep_}|{nxt.dep_}"]
             if nxt.is_sent_start or all(t.is_punct or t.is_space for t in doc[token.i + 1:sents.end(token)]):
-                feats.append("sent_end")
+                feats += ["sent_end", f"sent_end|kind={kind}"]
             if cue is not None and cue.i in range(token.i + 1, token.i + 4):
                 feats.append(f"cue_next={cue.i - token.i}")
             if token.i + 2 < len(doc):

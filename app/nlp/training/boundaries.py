@@ -78,9 +78,11 @@ def examples(nlp: Language, articles: Sequence[dict],
         people = frozenset(names) | {n.split()[-1] for n in names if " " in n}  # as pipeline.build's
         art = Article(text, parsed, found, len(text), people)
         starts, ends = [], []
-        for att in clause_attributions(art):
+        atts = clause_attributions(art)
+        cues = [a.cue for a in atts if a.cue is not None]
+        for att in atts:
             gold = gold_for(att, article["quotes"])
-            cands = candidates(art, att) if gold is not None else None
+            cands = candidates(art, att, cues) if gold is not None else None
             if gold is None or cands is None:
                 continue
             gs = trim_start(text, gold["start"], gold["end"])
