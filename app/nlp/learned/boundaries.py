@@ -15,6 +15,9 @@ from app.nlp.attribution import Article, Attribution, classify
 from app.nlp.learned import boundary_model
 from app.nlp.learned.boundary_features import Candidate, end_candidates, start_candidates
 
+# Children of a cue that say when, where, to or by whom it was said, not what.
+_MODIFIERS = frozenset({"prep", "npadvmod", "dative", "agent", "nsubj", "nsubjpass"})
+
 
 def _token_at(doc: Doc, at: int, *, last: bool) -> Token | None:
     """The token holding character `at` of the doc (for `last`, the one ending at or after it)."""
@@ -49,8 +52,14 @@ def candidates(article: Article, att: Attribution,
     text, kind = article.text, f"{att.kind}/{att.stage}"
     starts = start_candidates(text, doc, offset, first, last, cue, kind, article.quotes)
     ends = end_candidates(text, doc, offset, first, last, cue, kind, article.quotes)
-    return ([c for c in starts if "rule" in c.feats or _may_take(article, att, c.char, att.end, cues)],
-            [c for c in ends if "rule" in c.feats or _may_take(article, att, att.start, c.char, cues)])
+    # The cue's own modifiers outside the content say when, where or to whom it was said
+    # ("endorsed Kowalski on Thursday", "said in a statement"): never content.
+    around = [] if cue is None else [offset + c.idx for c in cue.children if c.dep_ in _MODIFIERS
+                                     and not att.start <= offset + c.idx < att.end]
+    return ([c for c in starts if "rule" in c.feats or (
+                _may_take(article, att, c.char, att.end, cues) and not any(c.char <= m < att.start for m in around))],
+            [c for c in ends if "rule" in c.feats or (
+                _may_take(article, att, att.start, c.char, cues) and not any(att.end <= m < c.char for m in around))])
 
 
 def _best(weights: dict[str, float], found: list[Candidate], margin: float) -> Candidate | None:
