@@ -24,7 +24,7 @@ from spacy.language import Language
 
 from app.nlp import entities
 from app.nlp.attribution import Article, Attribution
-from app.nlp.learned.boundaries import candidates
+from app.nlp.learned.boundaries import Cues, candidates
 from app.nlp.learned.boundary_features import Candidate, trim_end, trim_start
 from app.nlp.learned.boundary_model import ARTIFACT, BoundaryModel
 from app.nlp.pipeline import Extractor, clause_attributions, load_pipeline, prepare
@@ -79,7 +79,7 @@ def examples(nlp: Language, articles: Sequence[dict],
         art = Article(text, parsed, found, len(text), people)
         starts, ends = [], []
         atts = clause_attributions(art)
-        cues = [a.cue for a in atts if a.cue is not None]
+        cues = Cues(a.cue for a in atts if a.cue is not None)
         for att in atts:
             gold = gold_for(att, article["quotes"])
             cands = candidates(art, att, cues) if gold is not None else None
