@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine, make_url
 from app import migrate
 from app.config import Settings
 from app.db import make_engine
-from app.extraction import InProcess
+from app.extraction import Extracts, InProcess
 from app.main import create_app
 from app.nlp.pipeline import Extractor, load_pipeline
 
@@ -96,8 +96,8 @@ def make_client(engine: Engine, settings: Settings, extractor: Extractor) -> Ite
     """Build a client for an app with other settings on the same migrated database."""
     clients: list[TestClient] = []
 
-    def build(**overrides: object) -> TestClient:
-        app = create_app(settings.model_copy(update=overrides), extractor=InProcess(extractor))
+    def build(extracts: Extracts | None = None, **overrides: object) -> TestClient:
+        app = create_app(settings.model_copy(update=overrides), extractor=extracts or InProcess(extractor))
         client = TestClient(app, raise_server_exceptions=False)
         client.__enter__()
         clients.append(client)

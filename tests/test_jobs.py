@@ -24,7 +24,6 @@ from sqlalchemy.engine import Engine
 
 from app.config import Settings
 from app.extraction import ExtractionTimedOut, InProcess, Result, Text
-from app.main import create_app
 from app.nlp.pipeline import Extractor
 from tests.conftest import ROOT
 from tests.samples import FARM, HARBOUR, RAIL, numbered
@@ -55,19 +54,10 @@ def job_settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-def app_client(engine: Engine, job_settings: Settings, extractor: Extractor) -> Iterator[Any]:
-    clients: list[TestClient] = []
-
-    def build(extracts: Any = None, **overrides: object) -> TestClient:
-        app = create_app(job_settings.model_copy(update=overrides), extractor=extracts or InProcess(extractor))
-        client = TestClient(app, raise_server_exceptions=False)
-        client.__enter__()
-        clients.append(client)
-        return client
-
-    yield build
-    for client in clients:
-        client.__exit__(None, None, None)
+def app_client(make_client: Any, job_settings: Settings) -> Any:
+    """conftest's make_client, on the settings whose embedded queue is the test's own; it
+    takes `extracts=` for an extractor of the test's."""
+    return make_client
 
 
 def wait_for(client: TestClient | httpx.Client, job_id: int, timeout: float = 60) -> dict[str, Any]:
