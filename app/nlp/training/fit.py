@@ -5,6 +5,7 @@ sampling, no random initialisation (the weights start at zero)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 import numpy as np
 
@@ -25,17 +26,13 @@ def fit(rows: list[list[str]], labels: list[int], *, l2: float = 1.0, steps: int
     row = np.asarray(owner, dtype=np.int64)
     y = np.asarray(labels, dtype=np.float64)
     n, v = len(rows), len(vocab)
-    w = np.zeros(v)
-    m = np.zeros(v)
-    s = np.zeros(v)
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
-    for step in range(1, steps + 1):
+
+    def gradient(w: np.ndarray) -> np.ndarray:
         z = np.bincount(row, weights=w[col], minlength=n)
         p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-        grad = np.bincount(col, weights=(p - y)[row], minlength=v) / n + l2 * w / n
-        m = beta1 * m + (1 - beta1) * grad
-        s = beta2 * s + (1 - beta2) * grad * grad
-        w -= rate * (m / (1 - beta1**step)) / (np.sqrt(s / (1 - beta2**step)) + eps)
+        return np.bincount(col, weights=(p - y)[row], minlength=v) / n + l2 * w / n
+
+    w = _adam(gradient, v, steps, rate)
     return {f: float(x) for f, x in zip(vocab, w, strict=True)}
 
 
@@ -64,18 +61,28 @@ def fit_ranking(groups: list[list[list[str]]], gold: list[list[int]], *, l2: flo
     grp = np.asarray(member, dtype=np.int64)
     y = np.asarray(target, dtype=np.float64)
     n, v, ng = r, len(vocab), len(groups)
-    w = np.zeros(v)
-    m = np.zeros(v)
-    s = np.zeros(v)
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
-    for step in range(1, steps + 1):
+
+    def gradient(w: np.ndarray) -> np.ndarray:
         z = np.bincount(row, weights=w[col], minlength=n)
         top = np.full(ng, -np.inf)
         np.maximum.at(top, grp, z)
         e = np.exp(z - top[grp])
         p = e / np.bincount(grp, weights=e, minlength=ng)[grp]
-        grad = np.bincount(col, weights=(p - y)[row], minlength=v) / ng + l2 * w / ng
+        return np.bincount(col, weights=(p - y)[row], minlength=v) / ng + l2 * w / ng
+
+    w = _adam(gradient, v, steps, rate)
+    return {f: float(x) for f, x in zip(vocab, w, strict=True)}
+
+
+def _adam(gradient: Callable[[np.ndarray], np.ndarray], size: int, steps: int, rate: float) -> np.ndarray:
+    """Full-batch Adam from zero weights: the same gradients give the same weights."""
+    w = np.zeros(size)
+    m = np.zeros(size)
+    s = np.zeros(size)
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    for step in range(1, steps + 1):
+        grad = gradient(w)
         m = beta1 * m + (1 - beta1) * grad
         s = beta2 * s + (1 - beta2) * grad * grad
         w -= rate * (m / (1 - beta1**step)) / (np.sqrt(s / (1 - beta2**step)) + eps)
-    return {f: float(x) for f, x in zip(vocab, w, strict=True)}
+    return w
