@@ -33,8 +33,10 @@ def upgrade(engine: Engine) -> None:
     """Bring the database to the newest revision. Safe when several instances start at once:
     on PostgreSQL an advisory lock serialises them; SQLite's write lock does the same."""
     config = alembic_config(engine)
-    # On SQLite the migration takes the write lock when it begins, so that two instances
-    # never both read the old version and then race to write.
+    # On SQLite the whole upgrade is one transaction that takes the write lock when it
+    # begins, so that two instances never both read the old version and then race to write.
+    # Alembic would otherwise commit after each revision (it counts SQLite as a database
+    # without transactional DDL), letting a waiting instance in between two of them.
     raw = None
     with writer(engine).connect() as conn:
         if conn.dialect.name == "sqlite":
@@ -42,6 +44,7 @@ def upgrade(engine: Engine) -> None:
             raw = conn.connection.dbapi_connection
             assert raw is not None
             raw.execute(f"PRAGMA busy_timeout = {SQLITE_MIGRATION_WAIT_MS}")
+            conn.begin()  # BEGIN IMMEDIATE; Alembic then leaves the transaction to us
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": PG_MIGRATION_LOCK})
             conn.commit()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +66,32 @@ def test_instances_starting_at_once_migrate_safely(database_url: str) -> None:
     engine.dispose()
 
 
+def test_an_upgrade_from_nothing_is_one_transaction_on_sqlite(tmp_path: Path) -> None:
+    """Every revision is applied under one write lock, taken once: were it released between
+    two revisions, an instance waiting for it would read the half-made schema's version and
+    apply the next revision a second time ("index ... already exists")."""
+    from sqlalchemy import event
+
+    from app.db import make_engine
+    from app.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    begins: list[str] = []
+    commits: list[int] = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda _c, _cur, stmt, *_a: begins.append(stmt) if stmt.startswith("BEGIN") else None)
+    event.listen(engine, "commit", lambda _conn: commits.append(1))
+    upgrade(engine)
+    engine.dispose()
+    assert begins == ["BEGIN IMMEDIATE"]
+    assert len(commits) == 1
+    with closing(sqlite3.connect(tmp_path / "fresh.db")) as raw:
+        assert raw.execute("SELECT count(*) FROM alembic_version").fetchone() == (1,)
+
+
 def test_an_instance_waits_for_migrations_longer_than_a_request_waits(tmp_path: Path) -> None:
     """An instance starting while another holds the write lock (its migrations on a large
     corpus) waits for it, past the 5 s a request waits for a writer, and then succeeds."""
-    import sqlite3
     import time
 
     path = tmp_path / "busy.db"
