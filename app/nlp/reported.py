@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span, Token
 
 from app.nlp.attribution import Article, Attribution
 from app.nlp.lexicons import table, words
-from app.nlp.speakers import NOMINAL_SUBJECTS, name_span, subject_of
+from app.nlp.speakers import NOMINAL_SUBJECTS, name_span, names_a_person, subject_of
 from app.nlp.text import Quotes, word_count
 
 # The word lists are data, in app/nlp/lexicons/, each with what it is for and its source.
@@ -176,6 +176,8 @@ def verb_reports(doc: Doc, offset: int, quotes: Quotes, text: str,
             content, parenthetical = token.head, True
         if content is None:
             content, last = _phrase_content(token, roles)
+            if content is not None and not _stance_holder(token):
+                continue
         if content is None:
             continue
         after = _next_report(content, last, token) or _participle_report(content, last)
@@ -192,6 +194,17 @@ def verb_reports(doc: Doc, offset: int, quotes: Quotes, text: str,
         if att := _by_subject(token, start, end, offset, quotes, reporter.get(token.i, token)):
             found.append(att)
     return found
+
+
+def _stance_holder(verb: Token) -> bool:
+    """Whether the verb's subject can be the source of a stance toward a thing ("backs the
+    plan"): a name, a pronoun, a person or a determined group ("the council"). A bare common
+    noun is a headline's generic ("Harbour city backs tidal power plan"), the news told in
+    brief rather than anyone's statement."""
+    subject = subject_of(verb)
+    if subject is None or subject.pos_ != "NOUN" or subject.ent_type_:
+        return True
+    return any(c.dep_ in ("det", "poss") for c in subject.children) or names_a_person(subject.lemma_.lower())
 
 
 def _as_aside(verb: Token) -> Token | None:

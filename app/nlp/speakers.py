@@ -243,7 +243,7 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
                     return entity
         # "the ambassador": the person introduced with that title. Only a noun for a
         # person: "Cooke's testimony that concluded …" is no title of Cooke's.
-        for m in reversed(before[-40:] if _names_a_person(lemma) else []):
+        for m in reversed(before[-40:] if names_a_person(lemma) else []):
             near = text[max(0, m.start - 60):m.end + 40].lower()
             if m.type == "PERSON" and re.search(rf"\b{re.escape(lemma)}", near):
                 return m.entity
@@ -284,7 +284,7 @@ def _in_focus(s: int, wanted: str | None, before: list[EntityMention], ctx: Cont
 _PERSON_NOUN_END = re.compile(r"(?:er|or|ist|ian|ant|ent|man|woman|person)$")
 
 
-def _names_a_person(lemma: str) -> bool:
+def names_a_person(lemma: str) -> bool:
     return lemma in ROLE_NOUNS or bool(_PERSON_NOUN_END.search(lemma))
 
 

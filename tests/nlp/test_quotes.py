@@ -387,6 +387,18 @@ def test_stance_toward_a_named_object(nlp_extractor: Extractor) -> None:
     assert q.speaker is not None and q.speaker.name == "Anna Kowalski"
 
 
+def test_a_headline_generic_backing_a_plan_is_news_not_a_quote(nlp_extractor: Extractor) -> None:
+    # A bare common noun ("valley town") holds no stance anyone stated; the determined
+    # group in the body ("The town board") does.
+    text = ("Valley town backs new reservoir scheme after long dispute\n"
+            "The town board backed the reservoir scheme on Monday.\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    no_quote_containing(result, "new reservoir scheme")
+    q = quote_containing(result, "reservoir scheme")
+    assert q.speaker is not None and q.speaker.mention.text == "The town board"
+
+
 def test_title_case_headline_is_read_as_a_sentence(nlp_extractor: Extractor) -> None:
     text = (
         "Mayor Kowalski Says Harbor Bridge Will Reopen Next Month\n"
