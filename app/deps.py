@@ -48,9 +48,10 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 MAX_PAGE = 100
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Items per page (1-100)")]
 CueTypeFilter = Annotated[
-    Literal["speech", "belief", "intention", "all"],
+    Literal["speech", "belief", "intention", "other", "all"],
     Query(description="What the quotes' cues report: `speech` (the default: who said what), `belief`, "
-                      "`intention` (plans, wishes, expectations), or `all`"),
+                      "`intention` (plans, wishes, expectations), `other` (acts no word list knows as "
+                      "speech, taken for attributions by the learned model), or `all`"),
 ]
 EntityType = Literal["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
                      "LANGUAGE"]

@@ -125,9 +125,11 @@ class Quote(BaseModel):
     kind: QuoteKind
     speaker: Speaker | None
     cue: Span | None
-    cue_type: Literal["speech", "belief", "intention"] = Field(
+    cue_type: Literal["speech", "belief", "intention", "other"] = Field(
         description="What the cue reports: something said (said, told, according to), a belief "
-                    "(believes, fears, is expected to) or an intention (plans to, wants, aims to). "
+                    "(believes, fears, is expected to), an intention (plans to, wants, aims to), or "
+                    "other: an act no word list knows as speech, taken for an attribution by the "
+                    "learned model (offered no proof, unveiled a plan). "
                     "Quote listings give speech unless asked for the others."
     )
 

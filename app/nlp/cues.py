@@ -8,18 +8,25 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from app.nlp.lexicons import words
-from app.nlp.reported import lemma
+from app.nlp.reported import CUES, SPEECH_ACTS, lemma
 from app.nlp.types import CueType
 
+_LISTED = CUES | SPEECH_ACTS | words("belief") | words("intention")
 
-def cue_type(cue: Token | None, kind: str) -> CueType:
+
+def cue_type(cue: Token | None, kind: str, stage: str = "") -> CueType:
     """Quoted words are something said, whatever verb brings them; otherwise the cue's
     lemma decides. An intention verb with a clause of its own ("expects that prices will
     rise", "agreed that the plan failed") holds a belief, with an infinitive or an object
-    ("expects to win", "wants a wall") an intention."""
+    ("expects to win", "wants a wall") an intention. A verb no list holds, that only the
+    proposal model took for a cue, is other when it reports no clause ("unveiled the
+    draft", "invoked the prospect"): PolNeAR counts such attributions, but nobody is known
+    to have said anything; "scoffed that …" is speech whichever stage found it."""
     if kind == "direct" or cue is None:
         return "speech"
     verb = lemma(cue)
+    if stage == "proposed" and verb not in _LISTED and not any(c.dep_ == "ccomp" for c in cue.children):
+        return "other"
     if verb in words("intention"):
         return "belief" if any(c.dep_ == "ccomp" for c in cue.children) else "intention"
     if verb in words("belief"):

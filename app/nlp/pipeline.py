@@ -52,6 +52,7 @@ from app.nlp import (
 )
 from app.nlp.attribution import Article, Attribution, Stage, classify
 from app.nlp.learned import boundaries as learned_boundaries
+from app.nlp.learned import proposals as learned_proposals
 from app.nlp.learned import stage as learned
 from app.nlp.text import Paragraph, Quotes, find_quotes, for_parsing, paragraphs
 from app.nlp.types import ExtractedEntity, ExtractedQuote, Extraction, Span, Speaker
@@ -172,6 +173,7 @@ QUOTATION_STAGES: dict[str, Stage] = {
 # Refiners move what the clause stages found instead of finding more; they are switched
 # off by name like the stages.
 REFINERS: dict[str, Stage] = {
+    "proposed": learned_proposals.refine,  # whole attributions of unlisted cues, kept by a model (app/nlp/learned/)
     "boundaries": learned_boundaries.refine,  # content edges redrawn by a model trained on PolNeAR (app/nlp/learned/)
 }
 STAGES = (*CLAUSE_STAGES, *REFINERS, *QUOTATION_STAGES)
@@ -308,7 +310,7 @@ def _quotes(text: str, atts: list[Attribution], ctx: speakers.Context,
             speaker = Speaker(name=name, entity=entity, mention=Span(text[s:e], s, e))
         cue = None if att.cue is None else Span(text[att.cue[0]:att.cue[1]], *att.cue)
         parts = tuple(Span(text[s:e], s, e) for s, e in att.parts)
-        act = cues.cue_type(None if att.cue is None else tokens.get(att.cue[0]), att.kind)
+        act = cues.cue_type(None if att.cue is None else tokens.get(att.cue[0]), att.kind, att.stage)
         yield ExtractedQuote(text[att.start:att.end], att.start, att.end, att.kind, speaker, cue, parts, act)
 
 

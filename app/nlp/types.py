@@ -11,7 +11,7 @@ from typing import Literal
 
 QuoteKind = Literal["direct", "mixed", "indirect"]
 # What the cue reports: something said, something believed, or something meant to be done.
-CueType = Literal["speech", "belief", "intention"]
+CueType = Literal["speech", "belief", "intention", "other"]
 
 
 @dataclass(frozen=True, slots=True)
