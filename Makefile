@@ -10,7 +10,7 @@ SHARED ?= ../shared
 
 export HOST PORT WEB_CONCURRENCY
 
-.PHONY: install run test eval bench bench-attacks train lock clean screenshots
+.PHONY: install run test eval bench bench-attacks train lock clean screenshots clients-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ bench: install
 # Hostile clients against one worker on 127.0.0.1, bounded in time (~2 minutes).
 bench-attacks: install
 	$(BIN)/python bench/attacks.py
+
+# Python and TypeScript clients generated from /openapi.json, their example scripts
+# type-checked and run against a live server (pinned tools, installed on first use).
+clients-check: install
+	clients/check.sh
 
 # Refit the learned parts on PolNeAR train (never dev) and rewrite their committed weights,
 # app/nlp/learned/cues.json, proposals.json and boundaries.json: no randomness, so the same data give the

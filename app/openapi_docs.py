@@ -167,6 +167,8 @@ def finish(schema: dict[str, Any]) -> dict[str, Any]:
                 if status == "503":
                     headers["Retry-After"] = {"$ref": "#/components/headers/Retry-After"}
     _split_article_body(components["schemas"])
+    for model in components["schemas"].values():
+        _drop_null_defaults(model)
     # The generator drops null values from examples (`speaker.entity_id: null` of an unnamed
     # source), which leaves an example its own schema refuses: put the real one back.
     if (detail := example_detail()) is not None:
@@ -181,16 +183,33 @@ def finish(schema: dict[str, Any]) -> dict[str, Any]:
 
 def _split_article_body(schemas: dict[str, Any]) -> None:
     # `text` or `html` is required: as two named object schemas rather than a bare `anyOf`
-    # of `required` lists, which client generators cannot turn into a type.
+    # of `required` lists, which client generators cannot turn into a type. Each names only
+    # its own body field, as a string: `null` there, or both fields, is a 422.
     article = schemas["ArticleCreate"]
     article.pop("anyOf", None)
-    for name, field, what in (("ArticleText", "text", "The article's text"),
-                              ("ArticleHtml", "html", "A whole HTML page, the text extracted from it")):
-        schemas[name] = {**article, "title": name, "description": what, "required": [field]}
+    for name, field, other, what in (
+        ("ArticleText", "text", "html", "The article's text"),
+        ("ArticleHtml", "html", "text", "A whole HTML page, the text extracted from it"),
+    ):
+        properties = {k: v for k, v in article["properties"].items() if k != other}
+        string = next(s for s in properties[field]["anyOf"] if s.get("type") == "string")
+        properties[field] = {"title": properties[field]["title"], **string}
+        schemas[name] = {**article, "title": name, "description": what, "properties": properties,
+                         "required": [field]}
     schemas["ArticleCreate"] = {
         "title": "ArticleCreate", "description": article.get("description", ""),
         "anyOf": [{"$ref": "#/components/schemas/ArticleText"}, {"$ref": "#/components/schemas/ArticleHtml"}],
     }
+
+
+def _drop_null_defaults(model: dict[str, Any]) -> None:
+    # pydantic writes `default: null` for a field that may be left out. openapi-typescript
+    # reads a default as "the server fills it in" and makes the field required, so a client
+    # would have to send every optional field of an article, and would expect `errors` on
+    # every problem, where it is absent unless there are field errors.
+    for field in model.get("properties", {}).values():
+        if "default" in field and field["default"] is None:
+            del field["default"]
 
 
 def render_example_detail() -> dict[str, Any]:

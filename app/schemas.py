@@ -205,11 +205,33 @@ class QuoteList(Items[Quote]):
     pass
 
 
+class FieldError(BaseModel):
+    """What is wrong with one field of a request."""
+
+    loc: list[str | int] = Field(description="Where: `body`, `query` or `path`, then the field's path")
+    msg: str
+    type: str = Field(description="pydantic's error type, e.g. `missing`, `string_too_long`, `json_invalid`")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, the body of every error."""
+
+    type: str = Field(
+        description="What went wrong, for programs: `about:blank` (the status says it all) or "
+                    "`urn:newsdesk:problem:` and one of the listed names",
+        json_schema_extra={"enum": list(PROBLEM_TYPES)},
+    )
+    title: str = Field(description="The status's phrase")
+    status: int
+    detail: str = Field(description="What went wrong, for people")
+    errors: list[FieldError] | None = Field(default=None, description="Field errors, on 422")
+
+
 class BatchItem(BaseModel):
     index: int
     status: int
     id: int | None = None
-    error: dict[str, object] | None = None
+    error: Problem | None = Field(default=None, description="Why this item was not stored")
 
 
 class BatchResult(BaseModel):
@@ -237,7 +259,7 @@ class JobItem(BaseModel):
     status: int | None = Field(description="Once finished, as in a batch answer: 201 stored, 200 already "
                                            "stored, 422 invalid or not extractable …; null before")
     id: int | None = None
-    error: dict[str, object] | None = None
+    error: Problem | None = Field(default=None, description="Why this item was not stored")
 
 
 class JobSummary(BaseModel):
@@ -258,25 +280,3 @@ class JobPage(Page[JobSummary]):
 
 class Health(BaseModel):
     status: Literal["ok", "unavailable"]
-
-
-class FieldError(BaseModel):
-    """What is wrong with one field of a request."""
-
-    loc: list[str | int] = Field(description="Where: `body`, `query` or `path`, then the field's path")
-    msg: str
-    type: str = Field(description="pydantic's error type, e.g. `missing`, `string_too_long`, `json_invalid`")
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details, the body of every error."""
-
-    type: str = Field(
-        description="What went wrong, for programs: `about:blank` (the status says it all) or "
-                    "`urn:newsdesk:problem:` and one of the listed names",
-        json_schema_extra={"enum": list(PROBLEM_TYPES)},
-    )
-    title: str = Field(description="The status's phrase")
-    status: int
-    detail: str = Field(description="What went wrong, for people")
-    errors: list[FieldError] | None = Field(default=None, description="Field errors, on 422")

@@ -92,6 +92,26 @@ def test_the_article_body_is_text_or_html(spec: dict[str, Any]) -> None:
     assert not validator.is_valid({"txet": 1})
     assert not validator.is_valid({"title": "Only a title"})
     assert schemas["ArticleText"]["required"] == ["text"]
+    assert not validator.is_valid({"text": None})
+    assert "html" not in schemas["ArticleText"]["properties"]
+    assert "text" not in schemas["ArticleHtml"]["properties"]
+
+
+def test_fields_that_may_be_left_out_have_no_null_default(spec: dict[str, Any]) -> None:
+    # openapi-typescript reads `default` as "always there" and makes the field required:
+    # every optional article field would have to be sent, `errors` expected on every problem.
+    schemas = spec["components"]["schemas"]
+    nulls = [(name, field) for name, model in schemas.items()
+             for field, prop in model.get("properties", {}).items() if prop.get("default", ...) is None]
+    assert not nulls
+    assert "title" not in schemas["ArticleText"]["required"]
+    assert "errors" not in schemas["Problem"]["required"]
+
+
+def test_an_item_that_failed_says_why_as_a_problem(spec: dict[str, Any]) -> None:
+    problem = {"$ref": "#/components/schemas/Problem"}
+    for name in ("BatchItem", "JobItem"):
+        assert problem in spec["components"]["schemas"][name]["properties"]["error"]["anyOf"], name
 
 
 def test_reads_need_no_key_and_writes_say_which(spec: dict[str, Any]) -> None:

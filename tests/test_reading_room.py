@@ -152,3 +152,23 @@ def test_home_lists_the_most_quoted_people_most_quoted_first(client: TestClient,
     positions = [quoted.index(html.escape(name)) for name in names]
     assert positions == sorted(positions)
     assert [p["quote_count"] for p in ranked] == sorted((p["quote_count"] for p in ranked), reverse=True)
+
+
+def test_person_chart_counts_their_whole_history(client: TestClient) -> None:
+    # More articles than the page ever read at once for its chart (it used to count only the
+    # newest 500): the oldest month must still show all of its articles and quotes.
+    def article(i: int, month: str) -> dict[str, Any]:
+        return {"text": f"Mayor Jo Bell said the harbour plan number {i} would go ahead.",
+                "published_at": f"{month}-03T08:00:00Z"}
+
+    batch = [article(i, "2025-01") for i in range(7)]
+    batch += [article(i, f"2026-{1 + i % 9:02d}") for i in range(7, 520)]
+    answer = client.post("/articles/batch", json=batch)
+    assert answer.status_code == 200, answer.text
+    assert {item["status"] for item in answer.json()["items"]} == {201}
+    bell = client.get("/entities", params={"q": "Jo Bell", "type": "PERSON"}).json()["items"][0]
+    assert bell["article_count"] == 520
+    body = page(client, f"/read/entities/{bell['id']}")
+    assert "<title>2025-01: 7 articles</title>" in body
+    assert "<title>2025-01: 7 quotes</title>" in body
+    assert "<title>2026-01: 57 articles</title>" in body  # 513 articles over nine months

@@ -23,7 +23,7 @@ def test_schemathesis_finds_nothing(start_server: Callable[..., str], tmp_path: 
     base = start_server(NEWSDESK_API_KEYS=KEY)
     result = subprocess.run(
         [
-            # Every check, less the two that schemathesis.toml turns off, and says why.
+            # Every check, less those that schemathesis.toml turns off, and says why.
             st, "--config-file", str(Path(__file__).with_name("schemathesis.toml")), "run", f"{base}/openapi.json",
             "--header", f"X-API-Key: {KEY}",
             "--max-examples", EXAMPLES,

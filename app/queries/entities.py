@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
+from app.models import article_entity_table as article_entity_t
+from app.models import article_table as article_t
 from app.models import entity_table as entity_t
+from app.models import quote_table as quote_t
 from app.pagination import decode_cursor, encode_cursor
 from app.prepared import Reader
 from app.queries.paging import Row, page
@@ -84,3 +88,37 @@ def list_entities(
     rows = db.rows(("entities", sort, names), lambda: _popular_entities(names, sort), **params)
     return page([entity(db, r) for r in rows], limit,
                 lambda i: encode_cursor(namespace, (rows[i][count_at], rows[i][0])))
+
+
+def _month(sqlite: bool) -> ColumnElement[str]:
+    """`YYYY-MM` of an article's sort_at (its publication, else its ingestion), in UTC."""
+    if sqlite:  # stored as text, 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC
+        return func.substr(article_t.c.sort_at, 1, 7)
+    return func.to_char(func.timezone("UTC", article_t.c.sort_at), "YYYY-MM")
+
+
+def entity_months(db: Reader, entity_id: int, cue_type: str | None) -> tuple[dict[str, int], dict[str, int]]:
+    """How many articles mention the entity and how many of its quotes (of `cue_type`, None
+    for any) there are, by month of the article, over its whole history: its page's chart."""
+    month = _month(db.sqlite)
+    articles = db.rows(
+        "entity-article-months",
+        lambda: select(month, func.count()).select_from(article_entity_t)
+        .join(article_t, article_t.c.id == article_entity_t.c.article_id)
+        .where(article_entity_t.c.entity_id == bindparam("id")).group_by(month),
+        id=entity_id,
+    )
+    params: dict[str, Any] = {"id": entity_id}
+    if cue_type is not None:
+        params["cue_type"] = cue_type
+
+    def quotes() -> Select[str, int]:
+        stmt = (select(month, func.count()).select_from(quote_t)
+                .join(article_t, article_t.c.id == quote_t.c.article_id)
+                .where(quote_t.c.speaker_entity_id == bindparam("id")))
+        if cue_type is not None:
+            stmt = stmt.where(quote_t.c.cue_type == bindparam("cue_type"))
+        return stmt.group_by(month)
+
+    said = db.rows(("entity-quote-months", cue_type is not None), quotes, **params)
+    return dict(articles), dict(said)

@@ -44,8 +44,6 @@ PAGE_HEADERS = {
                                "base-uri 'none'; frame-ancestors 'none'",
 }
 PAGE = 20
-# How far back a person page's chart reaches: the newest this many articles and quotes.
-CHART_ITEMS = 500
 
 router = APIRouter(include_in_schema=False, tags=["reading room"])
 
@@ -109,25 +107,18 @@ async def entity_page(request: Request, entity_id: Id, cursor: Cursor = None,
 
 
 def _entity_with_history(db: Reader, entity_id: int, cursor: str | None, cue_type: str | None) -> dict[str, Any] | None:
-    """The entity, a page of its quotes, and its articles and quotes by month (the newest
-    CHART_ITEMS of each), in one read."""
+    """The entity, a page of its quotes and of its articles, and its articles and quotes by
+    month over its whole history, in one read."""
     entity = entities.get_entity(db, entity_id)
     if entity is None:
         return None
     said = quotes.list_quotes(db, q=None, speaker_id=entity_id, article_id=None, kind=None, cue_type=cue_type,
                               cursor=cursor, limit=PAGE, listing="entity-quotes")
-    appears = articles.entity_articles(db, entity_id, None, CHART_ITEMS)["items"]
-    spoke = quotes.list_quotes(db, q=None, speaker_id=entity_id, article_id=None, kind=None, cue_type=cue_type,
-                               cursor=None, limit=CHART_ITEMS, listing="entity-quotes")["items"]
-    when = {a["id"]: _month(a) for a in appears}
-    titles = {a["id"]: a["title"] for a in appears}
-    chart = monthly_bars(Counter(when.values()),
-                         Counter(when[q["article_id"]] for q in spoke if q["article_id"] in when))
-    return {"entity": entity, "quotes": said, "articles": appears[:PAGE], "titles": titles, "chart": chart}
-
-
-def _month(article: dict[str, Any]) -> str:
-    return _iso(article["published_at"] or article["ingested_at"])[:7]
+    appears = articles.entity_articles(db, entity_id, None, PAGE)["items"]
+    by_month, said_by_month = entities.entity_months(db, entity_id, cue_type)
+    chart = monthly_bars(Counter(by_month), Counter(said_by_month))
+    titles = _article_titles(db, sorted({q["article_id"] for q in said["items"]}))
+    return {"entity": entity, "quotes": said, "articles": appears, "titles": titles, "chart": chart}
 
 
 @router.get("/read/quotes")
