@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     # past what the read threads (8) and the extraction processes (2) serve, so that only a backlog is
     # shed, never a busy moment.
     max_in_flight: int = Field(default=64, ge=1)
+    # How long requests may wait for the event loop (its lag, read 100 times a second)
+    # before a share of them is shed with 503: a flood of cheap reads is never in flight
+    # long enough to reach max_in_flight, but waits in the loop's queue all the same.
+    max_wait_ms: int = Field(default=250, ge=1)
     # Extraction runs in this many processes per service worker; each article gets the
     # deadline (past it its process is killed: 422, nothing stored) and waits at most
     # extract_wait_seconds for a free process (past it: 503 with Retry-After).

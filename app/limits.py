@@ -3,6 +3,8 @@ whole, whatever its Content-Length claims), its time, and how many are served at
 
 from __future__ import annotations
 
+import asyncio
+
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -80,25 +82,54 @@ class TimeLimit:
             await response(scope, receive, send)
 
 
+# How often the event loop's lag is read: each reading is one timer, about 100 a second.
+LAG_TICK = 0.01
+# Never shed everything: a share of requests is always served, so the lag can be read on
+# real work and the share grow again.
+MIN_SHARE = 1 / 64
+# When the lag is under the budget, the share served grows by this factor a tick.
+SHARE_GROWTH = 1.25
+
+
+def next_share(share: float, lag: float, budget: float) -> float:
+    """The share of requests to serve after a tick whose timer fired `lag` seconds late.
+
+    A request waits for the event loop about as long as the timer did (they sit in the same
+    queue of ready work), so a lag past the budget means the requests arriving now would
+    wait past it too: serve fewer, in proportion. Under it, serve more again, a step at a
+    time, so that a flood that goes on is not let in whole at once."""
+    if lag > budget:
+        return max(MIN_SHARE, share * budget / lag)
+    return min(1.0, share * SHARE_GROWTH)
+
+
 class InFlightLimit:
-    """Past `max_in_flight` requests being served, the next is answered 503 at once.
+    """Past `max_in_flight` requests being served, or while requests wait for the event
+    loop longer than `max_wait` seconds, the next is answered 503 at once.
 
     Queued requests would only wait behind the ones already holding the read threads and
     the extractor, and a client that gave up still costs its work; a quick 503 with
-    Retry-After lets the client (or a load balancer) try again or elsewhere. /health and
-    /metrics are always served: they say whether the service is up, overloaded or not."""
+    Retry-After lets the client (or a load balancer) try again or elsewhere. Requests that
+    are served on the event loop itself (a stored document read from SQLite) never count
+    as in flight for long: under a flood of them the wait is in the loop's queue, read as
+    the lateness of a timer (next_share), and only a share of requests is served until it
+    falls back under `max_wait`. /health and /metrics are always served: they say whether
+    the service is up, overloaded or not."""
 
     EXEMPT = frozenset({"/health", "/metrics"})
 
-    def __init__(self, app: ASGIApp, *, max_in_flight: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_in_flight: int, max_wait: float = 0.25) -> None:
         self.app = app
         self.max_in_flight = max_in_flight
+        self.max_wait = max_wait
         self.in_flight = 0  # one event loop per worker: no lock needed
+        self.share = 1.0
+        self._credit = 0.0
         # Built once: under a flood, answering 503 is most of what the event loop does,
         # and every microsecond it saves goes to the requests being served.
         response = problem(
             503,
-            f"The server is serving {max_in_flight} requests already; try again shortly.",
+            "The server is busy; try again shortly.",
             slug="overloaded",
             headers={"Retry-After": "1"},
         )
@@ -106,11 +137,41 @@ class InFlightLimit:
                                      "headers": response.raw_headers}
         self._shed_body: Message = {"type": "http.response.body", "body": response.body}
 
+    async def _watch_lag(self) -> None:
+        loop = asyncio.get_running_loop()
+        last = 0.0
+        while True:
+            started = loop.time()
+            await asyncio.sleep(LAG_TICK)
+            lag = loop.time() - started - LAG_TICK
+            # Two late ticks in a row: one alone is a pause (the app starting, a
+            # collection), not a queue, and shedding for it would only refuse the next few.
+            self.share = next_share(self.share, min(lag, last), self.max_wait)
+            last = lag
+
+    def _admits(self) -> bool:
+        """Serve `share` of the requests, evenly: a credit of `share` each, one spent to serve."""
+        if self.in_flight >= self.max_in_flight:
+            return False
+        self._credit = min(1.0, self._credit + self.share)
+        if self._credit < 1.0:
+            return False
+        self._credit -= 1.0
+        return True
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            # The lag is read for as long as the app runs (its lifespan spans it).
+            watcher = asyncio.create_task(self._watch_lag())
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                watcher.cancel()
+            return
         if scope["type"] != "http" or scope["path"] in self.EXEMPT:
             await self.app(scope, receive, send)
             return
-        if self.in_flight >= self.max_in_flight:
+        if not self._admits():
             await send(self._shed_start)
             await send(self._shed_body)
             return

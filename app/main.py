@@ -121,7 +121,7 @@ def create_app(settings: Settings | None = None, *, extractor: Extracts | None =
         max_bytes=settings.max_body_bytes,
         max_batch_bytes=settings.max_body_bytes * 16,
     )
-    app.add_middleware(InFlightLimit, max_in_flight=settings.max_in_flight)
+    app.add_middleware(InFlightLimit, max_in_flight=settings.max_in_flight, max_wait=settings.max_wait_ms / 1000)
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,
