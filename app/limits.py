@@ -139,15 +139,10 @@ class InFlightLimit:
 
     async def _watch_lag(self) -> None:
         loop = asyncio.get_running_loop()
-        last = 0.0
         while True:
             started = loop.time()
             await asyncio.sleep(LAG_TICK)
-            lag = loop.time() - started - LAG_TICK
-            # Two late ticks in a row: one alone is a pause (the app starting, a
-            # collection), not a queue, and shedding for it would only refuse the next few.
-            self.share = next_share(self.share, min(lag, last), self.max_wait)
-            last = lag
+            self.share = next_share(self.share, loop.time() - started - LAG_TICK, self.max_wait)
 
     def _admits(self) -> bool:
         """Serve `share` of the requests, evenly: a credit of `share` each, one spent to serve."""
@@ -159,14 +154,26 @@ class InFlightLimit:
         self._credit -= 1.0
         return True
 
+    async def _run_lifespan(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The app's lifespan, with the lag read from the end of its start (which blocks
+        the loop while models load: not a queue of requests) to its shutdown."""
+        watcher: asyncio.Task[None] | None = None
+
+        async def watching_send(message: Message) -> None:
+            nonlocal watcher
+            if message["type"] == "lifespan.startup.complete" and watcher is None:
+                watcher = asyncio.create_task(self._watch_lag())
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching_send)
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            # The lag is read for as long as the app runs (its lifespan spans it).
-            watcher = asyncio.create_task(self._watch_lag())
-            try:
-                await self.app(scope, receive, send)
-            finally:
-                watcher.cancel()
+            await self._run_lifespan(scope, receive, send)
             return
         if scope["type"] != "http" or scope["path"] in self.EXEMPT:
             await self.app(scope, receive, send)
