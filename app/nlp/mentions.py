@@ -100,19 +100,31 @@ def from_span(text: str, span: SpacySpan, offset: int) -> Mention | None:
     if span.label_ == "PERSON":
         steps.append(_without_titles)
     bounds: Bounds = (start, end)
+    bounds_before_tail = bounds
     for step in steps:
         stepped = step(text, *bounds)
         if stepped is None:
             return None
+        if step is _without_trailing_lowercase:
+            bounds_before_tail = bounds
         bounds = stepped
     start, end = bounds
     surface = text[start:end]
-    if not is_name(surface):
+    if not is_name(surface) or _common_opening(span, offset, start, end, bounds_before_tail):
         return None
     # The parser's text differs in case only; its form is the name's where the article
     # shouts it ("OSLO"), and a name lowered for the parser stays as the article writes it.
     form = span.doc.text[start - offset:end - offset] if surface.isupper() else surface
     return Mention(surface, start, end, retype(form, span.label_), form=form)
+
+
+def _common_opening(span: SpacySpan, offset: int, start: int, end: int, before_tail: Bounds) -> bool:
+    """"New county figures show …": the model took a sentence's first words for a place,
+    and without its lowercase words what is left is the capital of a common word that opens
+    the sentence ("New"), no name."""
+    first = span[0]
+    return (end < before_tail[1] and start == offset + first.idx and end == start + len(first)
+            and bool(first.is_sent_start) and first.pos_ != "PROPN")
 
 
 def _trim(text: str, start: int, end: int) -> Bounds | None:

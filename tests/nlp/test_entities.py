@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extraction_checks import assert_offsets, entity_named
+from extraction_checks import assert_offsets, entity_named, quote_containing
 
 from app.nlp.pipeline import Extractor
 
@@ -156,3 +156,14 @@ def test_a_wire_dateline_on_its_own_line_is_a_place(nlp_extractor: Extractor) ->
     assert_offsets(text, result)
     places = {(m.text, e.type) for e in result.entities for m in e.mentions}
     assert ("LUSAKA", "GPE") in places, places
+
+
+def test_the_common_word_opening_a_sentence_is_no_place(nlp_extractor: Extractor) -> None:
+    # The model reads "New county" as a place; without "county" the rest is no name.
+    text = ("Rents climb in Port Elwin\n"
+            "New county figures show that rents in Port Elwin rose by a third last year.\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    assert [e.name for e in result.entities] == ["Port Elwin"]
+    q = quote_containing(result, "rents in Port Elwin rose")
+    assert q.speaker is not None and q.speaker.name == "New county figures"
