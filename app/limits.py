@@ -124,7 +124,7 @@ class InFlightLimit:
         self.max_wait = max_wait
         self.in_flight = 0  # one event loop per worker: no lock needed
         self.share = 1.0
-        self._credit = 0.0
+        self._owed = 0.0
         # Built once: under a flood, answering 503 is most of what the event loop does,
         # and every microsecond it saves goes to the requests being served.
         response = problem(
@@ -145,13 +145,18 @@ class InFlightLimit:
             self.share = next_share(self.share, loop.time() - started - LAG_TICK, self.max_wait)
 
     def _admits(self) -> bool:
-        """Serve `share` of the requests, evenly: a credit of `share` each, one spent to serve."""
+        """Serve `share` of the requests, evenly: each request not served owes 1 - share,
+        and one is shed when a whole one is owed, so a brief dip (a share of 0.9 for a
+        tick) sheds nothing unless ten requests arrive in it."""
         if self.in_flight >= self.max_in_flight:
             return False
-        self._credit = min(1.0, self._credit + self.share)
-        if self._credit < 1.0:
+        if self.share >= 1.0:
+            self._owed = 0.0
+            return True
+        self._owed += 1.0 - self.share
+        if self._owed >= 1.0 - 1e-9:  # ten owing a tenth each owe a whole one
+            self._owed -= 1.0
             return False
-        self._credit -= 1.0
         return True
 
     async def _run_lifespan(self, scope: Scope, receive: Receive, send: Send) -> None:

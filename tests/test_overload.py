@@ -123,3 +123,18 @@ def test_a_flood_of_cheap_reads_is_shed_when_it_waits_past_the_budget(start_serv
     assert_problem(shed, 503)
     assert shed.headers["Retry-After"] == "1"
     assert httpx.get(f"{server}/health", timeout=10).status_code == 200
+
+
+def test_a_share_is_served_evenly_and_a_brief_dip_sheds_little() -> None:
+    from app.limits import InFlightLimit
+
+    async def app(_scope: object, _receive: object, _send: object) -> None:
+        return None
+
+    limit = InFlightLimit(app, max_in_flight=100)  # type: ignore[arg-type]
+    limit.share = 0.9
+    assert [limit._admits() for _ in range(10)] == [True] * 9 + [False]
+    limit.share = 1.0
+    assert limit._admits() and limit._owed == 0.0
+    limit.share = 0.25
+    assert sum(limit._admits() for _ in range(100)) == 25
