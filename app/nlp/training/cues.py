@@ -10,18 +10,15 @@ write the same bytes."""
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 import time
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
 from spacy.language import Language
 
 from app.nlp.learned.features import CANDIDATE_POS, token_features
 from app.nlp.learned.model import ARTIFACT, CueModel
 from app.nlp.pipeline import Extractor, load_pipeline, prepare
+from app.nlp.training import command
 from app.nlp.training.fit import fit
 
 Example = tuple[list[str], int]
@@ -67,22 +64,14 @@ def train(nlp: Language, articles: Sequence[dict], held_out: int, threshold: flo
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("train", type=Path, help="PolNeAR train.jsonl")
-    ap.add_argument("--out", type=Path, default=ARTIFACT)
-    ap.add_argument("--held-out", type=int, default=140, help="last articles kept out of the fit")
+    ap = command.arguments(__doc__, ARTIFACT)
     ap.add_argument("--threshold", type=float, default=0.6,
                     help="chosen on the held-out articles (content F1 of the extractor there)")
-    ap.add_argument("--l2", type=float, default=1.0)
-    ap.add_argument("--steps", type=int, default=300)
     args = ap.parse_args(argv)
-    articles = [json.loads(line) for line in args.train.read_text(encoding="utf-8").splitlines() if line.strip()]
+    articles = command.articles(args.train)
     started = time.perf_counter()
     model, figures = train(load_pipeline(), articles, args.held_out, args.threshold, args.l2, args.steps)
-    args.out.write_text(model.to_json() + "\n", encoding="utf-8")
-    figures["seconds"] = round(time.perf_counter() - started, 1)
-    print(json.dumps(figures), file=sys.stderr)
-    return 0
+    return command.finish(args.out, model.to_json(), figures, started)
 
 
 if __name__ == "__main__":

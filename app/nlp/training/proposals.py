@@ -12,13 +12,9 @@ write the same bytes."""
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -29,6 +25,7 @@ from app.nlp.learned.model import CueModel
 from app.nlp.learned.proposals import ARTIFACT, SAME_CONTENT, iou, proposals
 from app.nlp.pipeline import Extractor, clause_attributions, load_pipeline, prepare
 from app.nlp.text import Paragraph, Quotes
+from app.nlp.training import command
 from app.nlp.training.fit import fit
 
 # Held-out end-to-end F1 within this of the best is as good (about one attribution in 300
@@ -128,23 +125,15 @@ def train(per_article: list[Scored], held_out: int, l2: float, steps: int,
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("train", type=Path, help="PolNeAR train.jsonl")
-    ap.add_argument("--out", type=Path, default=ARTIFACT)
-    ap.add_argument("--held-out", type=int, default=140, help="last articles kept out of the fit")
+    ap = command.arguments(__doc__, ARTIFACT)
     ap.add_argument("--thresholds", type=float, nargs="+", default=[0.2, 0.3, 0.4, 0.5, 0.6, 0.7])
-    ap.add_argument("--l2", type=float, default=1.0)
-    ap.add_argument("--steps", type=int, default=300)
     args = ap.parse_args(argv)
-    articles = [json.loads(line) for line in args.train.read_text(encoding="utf-8").splitlines() if line.strip()]
+    articles = command.articles(args.train)
     started = time.perf_counter()
     nlp = load_pipeline()
     per_article = list(examples(articles, nlp, Extractor(nlp).common_words))
     model, figures = train(per_article, args.held_out, args.l2, args.steps, args.thresholds)
-    args.out.write_text(model.to_json() + "\n", encoding="utf-8")
-    figures["seconds"] = round(time.perf_counter() - started, 1)
-    print(json.dumps(figures), file=sys.stderr)
-    return 0
+    return command.finish(args.out, model.to_json(), figures, started)
 
 
 if __name__ == "__main__":
