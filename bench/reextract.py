@@ -1,7 +1,7 @@
 """Re-extraction of the bench corpus (#13): `newsdesk reextract --workers N`, timed, and a
 run killed midway that resumes.
 
-    python bench/reextract.py [--articles 10000] [--workers 1 2] [--no-append]
+    python bench/reextract.py [--articles 10000] [--workers 1 2] [--kill-at 0.4] [--no-append]
 
 The synthetic corpus (bench/corpus.py) is written without NLP: every article is out of date
 (no extractor version), so a run extracts all of them again with the real extractor and
@@ -131,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--kill-at", type=float, default=0.4, help="share of the articles done when killed")
+    parser.add_argument("--kill-at", type=float, default=0.4,
+                        help="share of the articles done when killed; 0: no killed run")
     parser.add_argument("--no-append", action="store_true", help="print only; leave RESULTS.md alone")
     args = parser.parse_args(argv)
     run.OUT.mkdir(exist_ok=True)
@@ -139,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     if run._count(source) != args.articles:
         corpus.build(source, args.articles)
     rows = [(w, timed_run(source, args.articles, w)) for w in args.workers]
-    killed = killed_run(source, args.articles, max(args.workers), args.kill_at)
+    killed = killed_run(source, args.articles, max(args.workers), args.kill_at) if args.kill_at else None
     n = args.articles
     lines = [
         run.header(argv, "bench/reextract.py"), "",
@@ -150,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for workers, r in rows:
         lines.append(f"| {workers} | {r['wall']:.0f} | {r['job']:.0f} | {n / r['job']:.2f} | {r['wrong']:.0f} |")
-    lines += [
+    lines += [] if killed is None else [
         "",
         f"Killed (SIGKILL to `--workers {max(args.workers)}` and its processes) with {killed['done_at_kill']:.0f} "
         f"articles recorded done ({killed['at_version_at_kill']:.0f} at the new version), then run again: job "
