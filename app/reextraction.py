@@ -137,7 +137,8 @@ def run(engine: Engine, settings: Settings, workers: int, on_progress: Callable[
 
     from app.jobs.queue import Queue
 
-    # spawn: a fresh interpreter per process, not a fork of one that may hold threads.
+    # spawn: a fresh interpreter per process, not a fork of one that may hold threads. One
+    # process at least, with --workers 0 too: it says which version the articles are to have.
     with multiprocessing.get_context("spawn").Pool(max(1, workers), initializer=init_worker) as pool:
         job_id, created = services.create_reextraction(engine, pool.apply(_version), CHUNK)
         if created:
@@ -147,8 +148,9 @@ def run(engine: Engine, settings: Settings, workers: int, on_progress: Callable[
         progress.before = progress.done + progress.failed
         while progress.status in services.UNFINISHED:
             on_progress(progress)
-            if any(r.ready() and not r.successful() for r in running):
-                next(r for r in running if r.ready()).get()  # raise what went wrong
+            for r in running:
+                if r.ready() and not r.successful():
+                    r.get()  # raise what went wrong in that process
             time.sleep(0.5)
             _progress(engine, progress)
         for r in running:

@@ -255,3 +255,17 @@ def test_a_chunk_a_dead_worker_held_is_taken_again_and_what_it_did_is_skipped(
     assert worker != "dead:1"
     assert set(versions(engine).values()) == {extractor.version}
     counts_hold(engine)
+
+
+def test_an_ingestion_job_sent_during_a_reextraction_does_not_wait_for_all_of_it(
+    make_client: Any, engine: Engine, extractor: Extractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reextraction, "CHUNK", 1)
+    made_by_an_older_extractor(engine, extractor, [numbered(i) for i in range(40)])
+    client = make_client(api_keys="k")  # one embedded consumer thread: the two jobs share it
+    long = client.post("/reextractions", headers=KEY).json()
+    short = client.post("/articles?wait=false", json={"text": HARBOUR}, headers=KEY).json()
+    assert wait_for(client, short["id"], timeout=120)["status"] == "done"
+    during = client.get(f"/jobs/{long['id']}").json()
+    assert during["status"] == "running" and during["counts"]["stored"] < 40, during["counts"]
+    assert wait_for(client, long["id"], timeout=120)["counts"]["stored"] == 40
