@@ -7,8 +7,10 @@ again with what it finished skipped. Articles are served from documents rendered
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any, cast
 
 import orjson
@@ -28,7 +30,7 @@ from app.queries.articles import article_detail
 from app.queries.documents import DOCUMENT_VERSION
 from tests.conftest import ROOT
 from tests.samples import FARM, HARBOUR, RAIL, numbered
-from tests.test_jobs import BreaksOn, wait_for
+from tests.test_jobs import BreaksOn, job_settings, redis_queue, start_worker, wait_for  # noqa: F401 (fixtures)
 
 
 def counts_hold(engine: Engine) -> None:
@@ -269,3 +271,23 @@ def test_an_ingestion_job_sent_during_a_reextraction_does_not_wait_for_all_of_it
     during = client.get(f"/jobs/{long['id']}").json()
     assert during["status"] == "running" and during["counts"]["stored"] < 40, during["counts"]
     assert wait_for(client, long["id"], timeout=120)["counts"]["stored"] == 40
+
+
+def test_newsdesk_worker_runs_a_reextraction_on_postgres_through_redis(
+    make_client: Any, engine: Engine, extractor: Extractor, redis_queue: Settings, tmp_path: Path,  # noqa: F811
+) -> None:
+    """The distributed mode: the job goes through Redis to a `newsdesk worker`, as ingestion's."""
+    made_by_an_older_extractor(engine, extractor, [HARBOUR, RAIL, FARM, *(numbered(i) for i in range(9))])
+    client = make_client(queue_url=redis_queue.queue_url, api_keys="k")
+    job = client.post("/reextractions", headers=KEY)
+    assert job.status_code == 202 and job.json()["counts"]["total"] == 12
+    log = tmp_path / "worker.log"
+    worker = start_worker(redis_queue.database_url, log, NEWSDESK_QUEUE_URL=redis_queue.queue_url)
+    try:
+        done = wait_for(client, job.json()["id"], timeout=180)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)
+    assert done["status"] == "done" and done["counts"]["stored"] == 12, log.read_text()
+    assert set(versions(engine).values()) == {extractor.version}
+    counts_hold(engine)
