@@ -1,4 +1,5 @@
-"""Write access: an API key when NEWSDESK_API_KEYS is set, nothing when it is not."""
+"""Write access: an API key when NEWSDESK_API_KEYS is set, nothing when it is not; and
+operations on the whole corpus, which need a key always."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from app.errors import Unauthorized
+from app.errors import Forbidden, Unauthorized
 
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer KEY`")
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="`X-API-Key: KEY`")
@@ -46,3 +47,23 @@ def require_write_access(
 
 
 WriteAccess = Depends(require_write_access)
+
+
+def require_key(
+    request: Request,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    api_key: Annotated[str | None, Depends(_header)],
+) -> None:
+    """A valid API key, whatever the server's rule for writes. Re-extraction spends hours of
+    every worker's CPU on the whole corpus: a server without keys (its writes open, for use
+    on one's own machine) does not offer it over HTTP at all; `newsdesk reextract` on the
+    machine does the same."""
+    if not request.app.state.settings.api_key_list:
+        raise Forbidden(
+            "This operation needs an API key, and this server has none configured: set NEWSDESK_API_KEYS, "
+            "or run `newsdesk reextract` where the server runs."
+        )
+    require_write_access(request, bearer, api_key)
+
+
+KeyRequired = Depends(require_key)

@@ -36,9 +36,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ingest.add_argument("--workers", type=int, default=1, help="processes (each loads the spaCy pipeline)")
 
     reextract = sub.add_parser(
-        "reextract", help="extract stored articles again where another extractor version made them; rerun to resume"
+        "reextract", help="extract stored articles again where another extractor version made them, as a job "
+                          "(the one unfinished, if any); rerun to resume"
     )
-    reextract.add_argument("--workers", type=int, default=1, help="processes (each loads the spaCy pipeline)")
+    reextract.add_argument("--workers", type=int, default=1,
+                           help="processes of this command that run the job (each loads the spaCy pipeline), "
+                                "beside the queue's workers; 0: leave it to those and follow it")
 
     extract = sub.add_parser("extract", help="print one file's extraction as JSON, storing nothing")
     extract.add_argument("file", type=Path)
@@ -179,7 +182,8 @@ def _reextract(args: argparse.Namespace) -> int:
 
     if failed := _migrate():
         return failed
-    engine = make_engine(get_settings().database_url)
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
     last = 0.0
 
     def update(progress: reextraction.Progress) -> None:
@@ -189,7 +193,7 @@ def _reextract(args: argparse.Namespace) -> int:
             print(progress.line(), file=sys.stderr, flush=True)
 
     try:
-        progress = reextraction.run(engine, args.workers, update)
+        progress = reextraction.run(engine, settings, args.workers, update)
     finally:
         engine.dispose()
     print(progress.line())

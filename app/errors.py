@@ -23,7 +23,7 @@ log = logging.getLogger("newsdesk")
 PROBLEM_SLUGS = (
     "invalid-input", "unauthorized", "not-found", "payload-too-large", "unsupported-media-type",
     "extraction-failed", "extraction-timeout", "overloaded", "read-timeout", "timeout",
-    "service-unavailable", "internal-error", "queue-full", "conflict",
+    "service-unavailable", "internal-error", "queue-full", "conflict", "forbidden",
 )
 PROBLEM_TYPES = ("about:blank", *(f"urn:newsdesk:problem:{slug}" for slug in PROBLEM_SLUGS))
 
@@ -51,6 +51,10 @@ class NotFound(AppError):
 
 class Unauthorized(AppError):
     status, slug = 401, "unauthorized"
+
+
+class Forbidden(AppError):
+    status, slug = 403, "forbidden"
 
 
 class PayloadTooLarge(AppError):

@@ -40,6 +40,10 @@ WARM_UP = "Port Elwin votes\nMaria Okafor, the mayor of Port Elwin, said: “We 
 
 
 class Extracts(Protocol):
+    # What made the extractions (app.nlp.pipeline.version): an article stored by another
+    # version is out of date (app/reextraction.py).
+    version: str
+
     def extract_each(self, texts: Sequence[Text], stop: threading.Event | None = None) -> Iterator[Result]:
         """One result per text, in order: its extraction, or the error it failed with
         alone. Stops early once `stop` is set (its request is gone)."""
@@ -63,6 +67,7 @@ class InProcess:
 
     def __init__(self, extractor: Extractor) -> None:
         self.extractor = extractor
+        self.version = extractor.version
 
     def extract_each(self, texts: Sequence[Text], stop: threading.Event | None = None) -> Iterator[Result]:
         done = 0
@@ -106,7 +111,7 @@ def _serve(conn: Connection, model: str, skip: frozenset[str]) -> None:
     # The first article loads what the pipeline loads lazily (place names, the language
     # model): done here, it never counts against an article's deadline.
     extractor.extract(WARM_UP)
-    conn.send(("ready", None))
+    conn.send(("ready", extractor.version))
     while True:
         try:
             text, hint = conn.recv()
@@ -128,7 +133,8 @@ class _Worker:
         self.process.start()
         child.close()
 
-    def wait_ready(self, timeout: float) -> None:
+    def wait_ready(self, timeout: float) -> str:
+        """The version of the extractor the process loaded."""
         if not self.conn.poll(timeout):
             raise TimeoutError(f"the extraction process did not load its pipeline within {timeout:g} s")
         try:
@@ -141,6 +147,7 @@ class _Worker:
         if kind == "missing":
             self.process.join()
             raise ModelNotFoundError(detail)
+        return str(detail)
 
     def cpu_seconds(self) -> float | None:
         """CPU time the process has used (Linux), to tell a costly article from a starved one."""
@@ -183,12 +190,13 @@ class WorkerPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self.version = ""  # known once a process has loaded the pipeline
 
     def start(self) -> None:
         workers = [self._spawn() for _ in range(self.processes)]  # they load side by side
         try:
             for worker in workers:
-                worker.wait_ready(self.load_timeout)
+                self.version = worker.wait_ready(self.load_timeout)
                 self._idle.put(worker)
         except BaseException:
             self.close()

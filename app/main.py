@@ -23,7 +23,7 @@ from app.jobs.queue import Queue
 from app.jobs.worker import Embedded
 from app.limits import BodyLimit, InFlightLimit, TimeLimit
 from app.observability import RequestContext, configure_logging
-from app.routes import articles, batch, docs, entities, health, jobs, quotes
+from app.routes import articles, batch, docs, entities, health, jobs, quotes, reextractions
 from app.schemas import ArticleCreate, Problem
 from app.web import pages
 
@@ -108,7 +108,7 @@ def create_app(settings: Settings | None = None, *, extractor: Extracts | None =
     # FastAPI tries the included routers in this order, each route with its own scope
     # bookkeeping: the reads go first (POST /articles/batch still finds its route, since a
     # method mismatch only makes /articles/{id} a partial match).
-    for module in (articles, entities, quotes, health, batch, jobs, docs, pages):
+    for module in (articles, entities, quotes, health, batch, jobs, reextractions, docs, pages):
         app.include_router(module.router)
         app.state.route_methods += [(r.path_regex, r.methods) for r in module.router.routes]
     docs.mount_assets(app)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -28,6 +29,7 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
+UNFINISHED_REEXTRACTION = text("kind = 'reextract' AND status IN ('queued', 'running')")
 
 
 def _utc_column(nullable: bool) -> Any:
@@ -169,11 +171,17 @@ class Quote(SQLModel, table=True):
 
 
 class Job(SQLModel, table=True):
-    """Articles sent with `wait=false`, ingested by queue workers (app/jobs)."""
+    """Articles sent with `wait=false`, ingested by queue workers (app/jobs); or stored
+    articles to extract again (`reextract`, app/reextraction.py)."""
 
     __tablename__ = "job"
+    # One re-extraction at a time, whichever API instance is asked (migration 0011).
+    __table_args__ = (Index("ix_job_one_reextraction", "kind", unique=True,
+                            sqlite_where=UNFINISHED_REEXTRACTION, postgresql_where=UNFINISHED_REEXTRACTION),)
 
     id: int | None = Field(default=None, primary_key=True)
+    # ingest (items are articles to store) or reextract (items are chunks of stored articles)
+    kind: str = Field(default="ingest", sa_column=Column(Text, nullable=False, server_default="ingest"))
     # queued, running, done (every item finished), failed (every item failed), cancelled
     status: str = Field(sa_column=Column(Text, nullable=False))
     total: int = 0
@@ -203,6 +211,11 @@ class JobItem(SQLModel, table=True):
     article: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
     claimed_at: datetime | None = Field(default=None, sa_column=_utc_column(True))
     worker: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # A re-extraction's chunk: its articles' ids, how many, and how many of them failed
+    # (once finished; `error` lists them). NULL for an article to ingest.
+    article_ids: list[int] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
+    size: int | None = None
+    failed: int | None = None
 
 
 # The tables as SQLAlchemy Core sees them, for the lean queries and bulk writes.

@@ -43,6 +43,7 @@ DELETE_ERRORS: dict[int | str, dict[str, Any]] = {**UNAUTHORIZED, **ERRORS}
 CONFLICT = _problem("The job has finished already")
 JOB_EXAMPLE: dict[str, Any] = {
     "id": 42,
+    "kind": "ingest",
     "status": "running",
     "created_at": "2026-12-06T09:30:00+00:00",
     "finished_at": None,
@@ -74,6 +75,31 @@ ACCEPTED: dict[int | str, dict[str, Any]] = {
     },
     503: _problem("The database is unavailable, or (`wait=false`) the job queue is full: "
                   "`Retry-After` says when to try again"),
+}
+
+REEXTRACTION_EXAMPLE: dict[str, Any] = {
+    "id": 43, "kind": "reextract", "status": "queued", "created_at": "2026-12-07T03:00:00+00:00",
+    "finished_at": None,
+    "counts": {"total": 10000, "queued": 10000, "running": 0, "stored": 0, "duplicate": 0, "failed": 0,
+               "cancelled": 0},
+    "items": [],
+}
+REEXTRACTION_RUNNING_EXAMPLE: dict[str, Any] = {
+    **REEXTRACTION_EXAMPLE, "status": "running",
+    "counts": {**REEXTRACTION_EXAMPLE["counts"], "queued": 6984, "running": 16, "stored": 3000},
+}
+_JOB_REF = {"$ref": "#/components/schemas/JobDetail"}
+_LOCATION = {"Location": {"schema": {"type": "string"}, "description": "`/jobs/{id}`"}}
+REEXTRACTION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    202: {"description": "Queued: the job of the articles to extract again (done at once when there are none)",
+          "headers": _LOCATION,
+          "content": {"application/json": {"schema": _JOB_REF, "example": REEXTRACTION_EXAMPLE}}},
+    200: {"description": "A re-extraction is unfinished already: that job, which goes on",
+          "headers": _LOCATION,
+          "content": {"application/json": {"schema": _JOB_REF, "example": REEXTRACTION_RUNNING_EXAMPLE}}},
+    **UNAUTHORIZED,
+    403: _problem("The server has no API keys configured (NEWSDESK_API_KEYS): re-extraction is not offered"),
+    503: _problem("The job queue or the database is unavailable: `Retry-After` says when to try again"),
 }
 
 
@@ -176,7 +202,9 @@ def finish(schema: dict[str, Any]) -> dict[str, Any]:
         created["content"]["application/json"]["example"] = detail
     for path, method, status, example in (("/articles", "post", "202", ACCEPTED_EXAMPLE),
                                           ("/articles/batch", "post", "202", ACCEPTED_EXAMPLE),
-                                          ("/jobs/{job_id}", "get", "200", JOB_EXAMPLE)):
+                                          ("/jobs/{job_id}", "get", "200", JOB_EXAMPLE),
+                                          ("/reextractions", "post", "202", REEXTRACTION_EXAMPLE),
+                                          ("/reextractions", "post", "200", REEXTRACTION_RUNNING_EXAMPLE)):
         schema["paths"][path][method]["responses"][status]["content"]["application/json"]["example"] = example
     return schema
 

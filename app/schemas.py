@@ -242,10 +242,14 @@ JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 
 
 class JobCounts(BaseModel):
+    """Articles, by state. In a re-extraction: `total` the articles another extractor version
+    made when it was queued, `stored` those extracted again (or deleted since), `failed` those
+    that keep their old extraction."""
+
     total: int
     queued: int = Field(description="Waiting for a worker")
     running: int = Field(description="Claimed by a worker now")
-    stored: int = Field(description="Stored (201)")
+    stored: int = Field(description="Stored (201); in a re-extraction, extracted again and stored")
     duplicate: int = Field(description="Already stored: the existing article (200)")
     failed: int = Field(description="Refused or failed alone; the item's `error` says why")
     cancelled: int = Field(description="Never started: the job was cancelled")
@@ -264,6 +268,9 @@ class JobItem(BaseModel):
 
 class JobSummary(BaseModel):
     id: int
+    kind: Literal["ingest", "reextract"] = Field(
+        description="ingest: articles sent with `wait=false`; reextract: stored articles extracted again "
+                    "(`POST /reextractions`), whose `items` are only the articles that failed (the first 1,000)")
     status: JobStatus = Field(description="done: every item finished; failed: every item failed")
     created_at: datetime
     finished_at: datetime | None

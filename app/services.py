@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import Connection, Integer, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Integer, and_, bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql import Executable
+from sqlalchemy.sql import ColumnElement, Executable
 
 from app.db import writer
 from app.errors import AppError, Overloaded, problem_body
@@ -421,9 +421,11 @@ def create_job(engine: Engine, items: Sequence[NewArticle | AppError], max_queue
     return job_id
 
 
-def claim_job_item(engine: Engine, job_id: int, worker: str, lease: float) -> tuple[int, NewArticle] | None:
-    """The next article of a job for `worker`: one waiting, or one whose claim is older
-    than `lease` seconds (its worker died). None when there is none, or the job is over."""
+def claim_job_item(engine: Engine, job_id: int, worker: str,
+                   lease: float) -> tuple[int, NewArticle | list[int]] | None:
+    """The next item of a job for `worker`: one waiting, or one whose claim is older than
+    `lease` seconds (its worker died). An item is an article to store, or a re-extraction's
+    chunk (its articles' ids). None when there is none, or the job is over."""
     now = datetime.now(UTC)
     claimable = and_(
         job_item_t.c.job_id == job_id,
@@ -434,7 +436,7 @@ def claim_job_item(engine: Engine, job_id: int, worker: str, lease: float) -> tu
         status = conn.execute(select(job_t.c.status).where(job_t.c.id == job_id)).scalar()
         if status not in UNFINISHED:
             return None
-        found = select(job_item_t.c.position, job_item_t.c.article).where(claimable)
+        found = select(job_item_t.c.position, job_item_t.c.article, job_item_t.c.article_ids).where(claimable)
         if conn.dialect.name == "postgresql":
             # Workers on one job take different items instead of queueing on the same row.
             # (SQLite has one writer at a time: BEGIN IMMEDIATE already serialises claims.)
@@ -452,7 +454,7 @@ def claim_job_item(engine: Engine, job_id: int, worker: str, lease: float) -> tu
             update(job_t).where(job_t.c.id == job_id, job_t.c.status.in_(UNFINISHED))
             .values(status=RUNNING, heartbeat_at=now)
         )
-        return row.position, from_payload(row.article)
+        return row.position, from_payload(row.article) if row.article_ids is None else list(row.article_ids)
 
 
 def _finish_item(conn: Connection, job_id: int, position: int, **values: object) -> None:
@@ -547,3 +549,91 @@ def stalled_jobs(engine: Engine, lease: float) -> list[int]:
         if ids:
             conn.execute(update(job_t).where(job_t.c.id.in_(ids)).values(heartbeat_at=now))
     return ids
+
+
+# Re-extraction (app/reextraction.py) as a job: its items are chunks of the articles
+# another extractor version made, claimed like an ingestion job's articles.
+REEXTRACT = "reextract"
+
+
+def out_of_date(version: str) -> ColumnElement[bool]:
+    """Articles another extractor version made (or stored before versions were recorded)."""
+    return or_(article_t.c.extractor_version.is_(None), article_t.c.extractor_version != version)
+
+
+def create_reextraction(engine: Engine, version: str, chunk: int) -> tuple[int, bool]:
+    """The unfinished re-extraction job, or a new one of the articles out of date for
+    `version`, `chunk` at a time in id order: (its id, whether it is new). With none out
+    of date, the new job is done at once."""
+    unfinished = select(job_t.c.id).where(job_t.c.kind == REEXTRACT, job_t.c.status.in_(UNFINISHED))
+    with engine.connect() as conn:
+        # Read before the write lock: on SQLite it would hold up every writer meanwhile.
+        if (running := conn.execute(unfinished).scalar()) is not None:
+            return running, False
+        ids = list(conn.execute(select(article_t.c.id).where(out_of_date(version)).order_by(article_t.c.id)).scalars())
+    now = datetime.now(UTC)
+    try:
+        with writer(engine).begin() as conn:
+            if (running := conn.execute(unfinished).scalar()) is not None:
+                return running, False
+            job_id: int = conn.execute(insert(job_t).returning(job_t.c.id), {
+                "kind": REEXTRACT, "status": QUEUED if ids else DONE, "total": len(ids), "created_at": now,
+                "heartbeat_at": now, "finished_at": None if ids else now,
+            }).scalar_one()
+            if ids:
+                # An item's position is its first article's place in the job: an article's
+                # index in GET /jobs/{id} is its chunk's position plus its place in the chunk.
+                conn.execute(insert(job_item_t), [
+                    {"job_id": job_id, "position": start, "status": QUEUED, "article_ids": ids[start:start + chunk],
+                     "size": len(ids[start:start + chunk])}
+                    for start in range(0, len(ids), chunk)
+                ])
+    except IntegrityError:
+        # Another API instance made one between our look and our insert (PostgreSQL; the
+        # partial unique index of migration 0011): theirs runs.
+        with engine.connect() as conn:
+            running = conn.execute(unfinished).scalar()
+        if running is None:
+            raise
+        return running, False
+    return job_id, True
+
+
+def renew_claim(engine: Engine, job_id: int, position: int, worker: str) -> bool:
+    """Keep `worker`'s claim on a chunk for another lease (and the job off the sweep's
+    list); False when the claim is not its own any more (the lease ran out meanwhile)."""
+    now = datetime.now(UTC)
+    with writer(engine).begin() as conn:
+        held = conn.execute(
+            update(job_item_t).where(job_item_t.c.job_id == job_id, job_item_t.c.position == position,
+                                     job_item_t.c.status == RUNNING, job_item_t.c.worker == worker)
+            .values(claimed_at=now)
+        ).rowcount
+        conn.execute(update(job_t).where(job_t.c.id == job_id, job_t.c.status.in_(UNFINISHED))
+                     .values(heartbeat_at=now))
+    return bool(held)
+
+
+def release_job_item(engine: Engine, job_id: int, position: int, worker: str) -> None:
+    """Give a chunk back unfinished (the worker is stopping): the next worker claims it at
+    once, and skips what was done (those articles are at its version already)."""
+    with writer(engine).begin() as conn:
+        conn.execute(
+            update(job_item_t).where(job_item_t.c.job_id == job_id, job_item_t.c.position == position,
+                                     job_item_t.c.status == RUNNING, job_item_t.c.worker == worker)
+            .values(status=QUEUED, claimed_at=None, worker=None)
+        )
+
+
+def finish_chunk(engine: Engine, job_id: int, position: int,
+                 failures: Sequence[tuple[int, int, AppError]]) -> None:
+    """Record a re-extraction chunk done, with its failures (index, article id, error):
+    failed if every article of it failed. Articles re-extracted were stored each in its
+    own transaction already; a failed one keeps its old extraction."""
+    with writer(engine).begin() as conn:
+        _finish_item(
+            conn, job_id, position,
+            status=case((job_item_t.c.size == len(failures), FAILED), else_=DONE) if failures else DONE,
+            failed=len(failures),
+            error=[{"index": i, "id": a, "error": _error_json(e)} for i, a, e in failures] or None,
+        )

@@ -1,13 +1,17 @@
 """Re-extraction: articles made by another extractor version are extracted again, each in
 one transaction, with corpus-wide counts right and entity ids kept; a rerun takes only
-what is still out of date. Articles are served from documents rendered when written."""
+what is still out of date. As a job (`POST /reextractions`, `newsdesk reextract`) on the
+queue ingestion uses: a key needed, one at a time, cancellable, a dead worker's chunk taken
+again with what it finished skipped. Articles are served from documents rendered when written."""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
-from typing import cast
+from pathlib import Path
+from typing import Any, cast
 
 import orjson
 import pytest
@@ -16,7 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from app import services
+from app import reextraction, services
 from app.config import Settings
 from app.extraction import InProcess
 from app.intake import from_json
@@ -25,7 +29,8 @@ from app.prepared import reading
 from app.queries.articles import article_detail
 from app.queries.documents import DOCUMENT_VERSION
 from tests.conftest import ROOT
-from tests.samples import FARM, HARBOUR, RAIL
+from tests.samples import FARM, HARBOUR, RAIL, numbered
+from tests.test_jobs import BreaksOn, job_settings, redis_queue, start_worker, wait_for  # noqa: F401 (fixtures)
 
 
 def counts_hold(engine: Engine) -> None:
@@ -142,3 +147,147 @@ def test_a_stored_document_is_served_while_every_read_thread_is_busy(client: Tes
     finally:
         for borrower in borrowers:
             client.portal.call(limiter.release_on_behalf_of, borrower)
+
+
+KEY = {"X-API-Key": "k"}
+
+
+def made_by_an_older_extractor(engine: Engine, extractor: Extractor, texts: list[str]) -> list[int]:
+    """Articles stored by an extractor that attributes nothing: re-extracting them changes
+    their quotes and every count that goes with them."""
+    older = InProcess(Extractor(extractor.nlp, skip=frozenset(STAGES)))
+    ids = [services.ingest(engine, older, from_json({"text": t})).id for t in texts]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM quote")).scalar() == 0
+    return ids
+
+
+def versions(engine: Engine) -> dict[int, str | None]:
+    with engine.connect() as conn:
+        return dict(conn.execute(text("SELECT id, extractor_version FROM article ORDER BY id")).all())
+
+
+def test_reextraction_over_http_needs_a_key_always(make_client: Any) -> None:
+    open_writes = make_client(embedded_worker=False)  # no NEWSDESK_API_KEYS: writes open
+    refused = open_writes.post("/reextractions")
+    assert refused.status_code == 403
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["type"] == "urn:newsdesk:problem:forbidden"
+    assert "NEWSDESK_API_KEYS" in refused.json()["detail"]
+    keyed = make_client(embedded_worker=False, api_keys="k")
+    assert keyed.post("/reextractions").status_code == 401
+    assert keyed.post("/reextractions", headers={"X-API-Key": "wrong"}).status_code == 401
+    assert keyed.post("/reextractions", headers=KEY).status_code == 202
+    assert open_writes.get("/jobs").json()["items"][0]["kind"] == "reextract"
+
+
+def test_reextraction_job_runs_on_the_queue_one_at_a_time(
+    make_client: Any, engine: Engine, extractor: Extractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reextraction, "CHUNK", 2)  # 3 out of date: two chunks
+    made_by_an_older_extractor(engine, extractor, [HARBOUR, RAIL, FARM, numbered(1)])
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE article SET extractor_version = :v WHERE id = 4"), {"v": extractor.version})
+    idle = make_client(embedded_worker=False, api_keys="k")  # queues, runs nothing
+    first = idle.post("/reextractions", headers=KEY)
+    assert first.status_code == 202, first.text
+    job = first.json()
+    assert first.headers["location"] == f"/jobs/{job['id']}"
+    assert (job["kind"], job["status"], job["counts"]["total"], job["counts"]["queued"]) == ("reextract", "queued", 3, 3)
+    again = idle.post("/reextractions", headers=KEY)
+    assert again.status_code == 200 and again.json()["id"] == job["id"]  # the unfinished one
+    cancelled = idle.delete(f"/jobs/{job['id']}", headers=KEY).json()
+    assert cancelled["status"] == "cancelled" and cancelled["counts"]["cancelled"] == 3
+    assert set(versions(engine).values()) != {extractor.version}  # nothing was re-extracted
+
+    second = idle.post("/reextractions", headers=KEY)
+    assert second.status_code == 202 and second.json()["id"] != job["id"]
+    worker = make_client(api_keys="k")  # the same embedded queue, with its consumer: `make run`
+    done = wait_for(worker, second.json()["id"], timeout=120)
+    assert done["status"] == "done"
+    assert done["counts"] == {"total": 3, "queued": 0, "running": 0, "stored": 3, "duplicate": 0, "failed": 0,
+                              "cancelled": 0}
+    assert done["items"] == []
+    assert set(versions(engine).values()) == {extractor.version}
+    counts_hold(engine)
+    quotes = worker.get("/articles/1/quotes").json()["items"]
+    assert any(q["speaker"] and q["speaker"]["name"] == "Maria Okafor" for q in quotes)
+    # Nothing out of date: a job done at once.
+    nothing = worker.post("/reextractions", headers=KEY)
+    assert nothing.status_code == 202 and nothing.json()["status"] == "done"
+    assert nothing.json()["counts"]["total"] == 0
+
+
+def test_an_article_the_extractor_breaks_on_fails_alone_and_keeps_its_extraction(
+    make_client: Any, engine: Engine, extractor: Extractor
+) -> None:
+    made_by_an_older_extractor(engine, extractor, [HARBOUR, RAIL + "\nBREAKS THE EXTRACTOR\n", FARM])
+    client = make_client(BreaksOn(extractor, "BREAKS THE EXTRACTOR"), api_keys="k")
+    done = wait_for(client, client.post("/reextractions", headers=KEY).json()["id"], timeout=120)
+    assert done["status"] == "done"
+    assert (done["counts"]["stored"], done["counts"]["failed"]) == (2, 1)
+    (failed,) = done["items"]
+    assert (failed["index"], failed["id"], failed["state"], failed["status"]) == (1, 2, "failed", 422)
+    assert failed["error"]["type"] == "urn:newsdesk:problem:extraction-timeout"
+    assert versions(engine)[2] != extractor.version and versions(engine)[1] == extractor.version
+    counts_hold(engine)
+
+
+def test_a_chunk_a_dead_worker_held_is_taken_again_and_what_it_did_is_skipped(
+    make_client: Any, engine: Engine, extractor: Extractor
+) -> None:
+    ids = made_by_an_older_extractor(engine, extractor, [HARBOUR, RAIL, FARM])
+    job_id, created = services.create_reextraction(engine, extractor.version, reextraction.CHUNK)
+    assert created
+    # A worker claims the chunk, re-extracts its first article, and dies (SIGKILL: nothing
+    # given back). Its claim holds until the lease runs out.
+    position, chunk = services.claim_job_item(engine, job_id, "dead:1", 1.0) or (None, None)
+    assert position == 0 and chunk == ids
+    (extraction,) = extractor.extract_many([HARBOUR])
+    assert services.reextract_article(engine, ids[0], extraction)
+    with engine.connect() as conn:
+        before = conn.execute(text("SELECT id FROM mention WHERE article_id = :a ORDER BY id"), {"a": ids[0]}).all()
+    client = make_client(api_keys="k", job_lease_seconds=1)  # its sweep sends the silent job again
+    done = wait_for(client, job_id, timeout=120)
+    assert done["status"] == "done" and done["counts"]["stored"] == 3
+    with engine.connect() as conn:
+        after = conn.execute(text("SELECT id FROM mention WHERE article_id = :a ORDER BY id"), {"a": ids[0]}).all()
+        worker = conn.execute(text("SELECT worker FROM job_item WHERE job_id = :j"), {"j": job_id}).scalar()
+    assert after == before  # done before the crash: not extracted again
+    assert worker != "dead:1"
+    assert set(versions(engine).values()) == {extractor.version}
+    counts_hold(engine)
+
+
+def test_an_ingestion_job_sent_during_a_reextraction_does_not_wait_for_all_of_it(
+    make_client: Any, engine: Engine, extractor: Extractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reextraction, "CHUNK", 1)
+    made_by_an_older_extractor(engine, extractor, [numbered(i) for i in range(40)])
+    client = make_client(api_keys="k")  # one embedded consumer thread: the two jobs share it
+    long = client.post("/reextractions", headers=KEY).json()
+    short = client.post("/articles?wait=false", json={"text": HARBOUR}, headers=KEY).json()
+    assert wait_for(client, short["id"], timeout=120)["status"] == "done"
+    during = client.get(f"/jobs/{long['id']}").json()
+    assert during["status"] == "running" and during["counts"]["stored"] < 40, during["counts"]
+    assert wait_for(client, long["id"], timeout=120)["counts"]["stored"] == 40
+
+
+def test_newsdesk_worker_runs_a_reextraction_on_postgres_through_redis(
+    make_client: Any, engine: Engine, extractor: Extractor, redis_queue: Settings, tmp_path: Path,  # noqa: F811
+) -> None:
+    """The distributed mode: the job goes through Redis to a `newsdesk worker`, as ingestion's."""
+    made_by_an_older_extractor(engine, extractor, [HARBOUR, RAIL, FARM, *(numbered(i) for i in range(9))])
+    client = make_client(queue_url=redis_queue.queue_url, api_keys="k")
+    job = client.post("/reextractions", headers=KEY)
+    assert job.status_code == 202 and job.json()["counts"]["total"] == 12
+    log = tmp_path / "worker.log"
+    worker = start_worker(redis_queue.database_url, log, NEWSDESK_QUEUE_URL=redis_queue.queue_url)
+    try:
+        done = wait_for(client, job.json()["id"], timeout=180)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)
+    assert done["status"] == "done" and done["counts"]["stored"] == 12, log.read_text()
+    assert set(versions(engine).values()) == {extractor.version}
+    counts_hold(engine)

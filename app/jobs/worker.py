@@ -1,5 +1,5 @@
 """Running jobs: each article of a job claimed with a lease, extracted, stored with its
-outcome; stalled jobs sent to the queue again.
+outcome (or a re-extraction's chunk, app/reextraction.py); stalled jobs sent to the queue again.
 
 Delivery is at least once, storage exactly once. A worker claims one article at a time
 (services.claim_job_item) and records it done in the transaction that stores it
@@ -20,7 +20,7 @@ from typing import Protocol
 from huey.consumer import Consumer
 from sqlalchemy.engine import Engine
 
-from app import services
+from app import reextraction, services
 from app.errors import AppError
 from app.extraction import Extracts
 from app.intake import NewArticle
@@ -55,7 +55,16 @@ class JobRunner:
             claimed = services.claim_job_item(self.engine, job_id, worker, self.lease)
             if claimed is None:
                 break
-            self._one(job_id, *claimed)
+            position, work = claimed
+            if isinstance(work, NewArticle):
+                self._one(job_id, position, work)
+                continue
+            reextraction.run_chunk(self.engine, self.extractor, job_id, position, work, worker, self.lease,
+                                   self.stop)
+            # One chunk a message, then the job goes to the back of the queue: an ingestion
+            # job sent meanwhile waits for the chunks ahead of it, not for the whole corpus.
+            self.queue.enqueue(job_id, 1)
+            return
         services.complete_job(self.engine, job_id)
 
     def _one(self, job_id: int, position: int, article: NewArticle) -> None:
