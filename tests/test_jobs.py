@@ -7,6 +7,7 @@ delivered again and finishes with every article stored once."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -309,3 +310,64 @@ def test_a_job_whose_message_the_broker_lost_is_sent_again(
     assert done["status"] == "done" and done["counts"]["stored"] == 5, log.read_text()
     assert len(stored_texts(engine)) == 5
     assert "sent to the queue again" in log.read_text()
+
+
+def _start_redis(port: int, folder: Path) -> subprocess.Popen[bytes]:
+    """A Redis of the test's own, keeping nothing on disk, as the one this machine runs."""
+    import redis
+
+    binary = shutil.which("redis-server")
+    assert binary is not None
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            redis.Redis(port=port, socket_connect_timeout=0.5).ping()
+            return proc
+        except redis.RedisError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.1)
+
+
+def test_no_acknowledged_job_is_lost_when_the_broker_is_killed_and_restarted(
+    app_client: Any, engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    """A real broker killed (SIGKILL, its queue gone with it) and started again: a job
+    acknowledged before (its message lost) and one acknowledged while it was down (its
+    message never sent) are both carried out once it is back, every article stored once."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the distributed mode writes to PostgreSQL")
+    if shutil.which("redis-server") is None:
+        pytest.skip("no redis-server on this machine to start and kill")
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"redis://127.0.0.1:{port}/0"
+    broker = _start_redis(port, tmp_path)
+    try:
+        client = app_client(queue_url=url, job_lease_seconds=2)
+        before = client.post("/articles/batch?wait=false", json=[{"text": numbered(i)} for i in range(4)])
+        assert before.status_code == 202, before.text
+        broker.kill()
+        broker.wait(timeout=10)
+        during = client.post("/articles/batch?wait=false", json=[{"text": numbered(i)} for i in range(3, 7)])
+        assert during.status_code == 202, during.text  # in PostgreSQL: sent again once the broker is back
+        broker = _start_redis(port, tmp_path)
+        log = tmp_path / "worker.log"
+        worker = start_worker(database_url, log, NEWSDESK_QUEUE_URL=url, NEWSDESK_JOB_LEASE_SECONDS="2")
+        try:
+            jobs = [wait_for(client, r.json()["id"], timeout=120) for r in (before, during)]
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=60)
+    finally:
+        broker.kill()
+        broker.wait(timeout=10)
+    assert [j["status"] for j in jobs] == ["done", "done"], log.read_text()
+    assert jobs[0]["counts"]["stored"] == 4
+    assert jobs[1]["counts"]["stored"] + jobs[1]["counts"]["duplicate"] == 4  # numbered(3) came twice
+    stored = stored_texts(engine)
+    assert len(stored) == len(set(stored)) == 7
