@@ -31,6 +31,7 @@ class BrokenOn:
 
     def __init__(self, real: Extractor, marker: str) -> None:
         self.real, self.marker = real, marker
+        self.version = real.version  # what the service records with each article
 
     def extract(self, text: str, language_hint: str | None = None):  # type: ignore[no-untyped-def]
         if self.marker in text:
