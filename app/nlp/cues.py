@@ -25,10 +25,11 @@ def cue_type(cue: Token | None, kind: str, stage: str = "") -> CueType:
     if kind == "direct" or cue is None:
         return "speech"
     verb = lemma(cue)
-    if stage == "proposed" and verb not in _LISTED and not any(c.dep_ == "ccomp" for c in cue.children):
+    reports_clause = any(c.dep_ == "ccomp" for c in cue.children)
+    if stage == "proposed" and verb not in _LISTED and not reports_clause:
         return "other"
     if verb in words("intention"):
-        return "belief" if any(c.dep_ == "ccomp" for c in cue.children) else "intention"
+        return "belief" if reports_clause else "intention"
     if verb in words("belief"):
         return "belief"
     return "speech"

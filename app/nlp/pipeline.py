@@ -188,13 +188,13 @@ def build(text: str, found: Quotes, parsed: list[tuple[Paragraph, Doc]],
          for i, e in enumerate(extracted) for m in e.mentions),
         key=lambda m: (m.start, m.end),
     )
-    atts = _attributions(Article(text, parsed, found, body_end, _people(extracted)), skip)
+    atts = _attributions(Article(text, parsed, found, body_end, people(extracted)), skip)
     ctx = speakers.Context(located, _main_subjects(parsed, located))
     tokens = {para.start + t.idx: t for para, doc in parsed for t in doc}
     return Extraction(tuple(extracted), tuple(_quotes(text, atts, ctx, extracted, tokens)))
 
 
-def _people(extracted: list[ExtractedEntity]) -> frozenset[str]:
+def people(extracted: list[ExtractedEntity]) -> frozenset[str]:
     """The people's names, full and by surname, as a transcript may label their turns."""
     names = [e.name for e in extracted if e.type == "PERSON"]
     return frozenset(names) | {n.split()[-1] for n in names if " " in n}

@@ -143,5 +143,11 @@ def for_parsing(text: str, quotes: Quotes) -> str:
     return "".join(chars).translate(_CURLY)
 
 
+def iou(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Intersection over union of two spans, as the quotation scorer matches contents."""
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return max(0, min(a[1], b[1]) - max(a[0], b[0])) / union if union > 0 else 0.0
+
+
 def word_count(text: str, start: int, end: int) -> int:
     return len(text[start:end].split())

@@ -31,8 +31,9 @@ def _source(token: Token | None) -> list[str]:
 
 def proposal_features(verb: Token, att: Attribution, offset: int, article: Article) -> list[str]:
     """The named features of the attribution `verb` would make, `att`."""
-    feats = [f"v:{f}" for f in token_features(verb, offset, article.quotes)]
-    cue_probability = model.load().probability(token_features(verb, offset, article.quotes))
+    verb_feats = token_features(verb, offset, article.quotes)
+    feats = [f"v:{f}" for f in verb_feats]
+    cue_probability = model.load().probability(verb_feats)
     feats.append(f"cue_p={min(9, int(cue_probability * 10))}")
     text = article.text
     words = word_count(text, att.start, att.end)

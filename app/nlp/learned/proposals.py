@@ -23,6 +23,7 @@ from app.nlp.attribution import Article, Attribution, classify
 from app.nlp.learned import model
 from app.nlp.learned.features import CANDIDATE_POS
 from app.nlp.learned.proposal_features import proposal_features
+from app.nlp.text import iou
 
 ARTIFACT = Path(__file__).parent / "proposals.json"
 # Read as a reporting verb in every way one can be: a clause, an infinitive, an object,
@@ -38,18 +39,12 @@ class Proposal:
     features: list[str]
 
 
-def iou(a: tuple[int, int], b: tuple[int, int]) -> float:
-    union = max(a[1], b[1]) - min(a[0], b[0])
-    return max(0, min(a[1], b[1]) - max(a[0], b[0])) / union if union > 0 else 0.0
-
-
 class Taken:
     """The contents already found, sorted: whether a span repeats one (IoU >= SAME_CONTENT)
     or a position lies inside one is a bisection and a short walk, not a pass over all."""
 
     def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
         self.spans = sorted(spans)
-        self.ends = [e for _, e in self.spans]
         self._widest = max((e - s for s, e in self.spans), default=0)
 
     def _near(self, start: int, end: int) -> Iterator[tuple[int, int]]:

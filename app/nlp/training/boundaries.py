@@ -23,7 +23,8 @@ from app.nlp.attribution import Article, Attribution
 from app.nlp.learned.boundaries import Cues, candidates
 from app.nlp.learned.boundary_features import Candidate, trim_end, trim_start
 from app.nlp.learned.boundary_model import ARTIFACT, BoundaryModel
-from app.nlp.pipeline import Extractor, clause_attributions, load_pipeline, prepare
+from app.nlp.pipeline import Extractor, clause_attributions, load_pipeline, people, prepare
+from app.nlp.text import iou
 from app.nlp.training import command
 from app.nlp.training.fit import fit_ranking
 
@@ -35,11 +36,6 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def _iou(a: tuple[int, int], b: tuple[int, int]) -> float:
-    union = max(a[1], b[1]) - min(a[0], b[0])
-    return _overlap(a, b) / union if union > 0 else 0.0
-
-
 def gold_for(att: Attribution, gold: list[dict]) -> dict | None:
     """The gold attribution `att` stands for: the one of the same cue whose content it
     overlaps most, or without a cue the one whose content it half covers."""
@@ -49,7 +45,7 @@ def gold_for(att: Attribution, gold: list[dict]) -> dict | None:
         g = (q["start"], q["end"])
         same_cue = att.cue is not None and q.get("cue_start") is not None and _overlap(
             att.cue, (q["cue_start"], q["cue_end"])) > 0
-        score = _iou(span, g)
+        score = iou(span, g)
         if (same_cue and _overlap(span, g) > 0) or score >= 0.5:
             score += 1.0 if same_cue else 0.0
             if score > best_iou:
@@ -70,10 +66,7 @@ def examples(nlp: Language, articles: Sequence[dict],
     docs = nlp.pipe(stream, batch_size=64)
     for article, (text, found, _, paras) in zip(articles, prepared, strict=True):
         parsed = [(p, next(docs)) for p in paras]
-        extracted = entities.extract(text, parsed, found, len(text))
-        names = [e.name for e in extracted if e.type == "PERSON"]
-        people = frozenset(names) | {n.split()[-1] for n in names if " " in n}  # as pipeline.build's
-        art = Article(text, parsed, found, len(text), people)
+        art = Article(text, parsed, found, len(text), people(entities.extract(text, parsed, found, len(text))))
         starts, ends = [], []
         atts = clause_attributions(art)
         cues = Cues(a.cue for a in atts if a.cue is not None)

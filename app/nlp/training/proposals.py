@@ -22,9 +22,9 @@ from spacy.tokens import Doc
 from app.nlp import entities
 from app.nlp.attribution import Article
 from app.nlp.learned.model import CueModel
-from app.nlp.learned.proposals import ARTIFACT, SAME_CONTENT, iou, proposals
-from app.nlp.pipeline import Extractor, clause_attributions, load_pipeline, prepare
-from app.nlp.text import Paragraph, Quotes
+from app.nlp.learned.proposals import ARTIFACT, SAME_CONTENT, proposals
+from app.nlp.pipeline import Extractor, clause_attributions, load_pipeline, people, prepare
+from app.nlp.text import Paragraph, Quotes, iou
 from app.nlp.training import command
 from app.nlp.training.fit import fit
 
@@ -45,10 +45,7 @@ class Scored:
 
 def article_examples(article: dict, text: str, found: Quotes, parsed: list[tuple[Paragraph, Doc]]) -> Scored:
     """The proposals of one article, parsed, and what the clause stages make of it."""
-    extracted = entities.extract(text, parsed, found, len(text))
-    names = [e.name for e in extracted if e.type == "PERSON"]
-    people = frozenset(names) | {n.split()[-1] for n in names if " " in n}  # as pipeline.build's
-    art = Article(text, parsed, found, len(text), people)
+    art = Article(text, parsed, found, len(text), people(entities.extract(text, parsed, found, len(text))))
     atts = clause_attributions(art)
     gold = article["quotes"]
     sourced = [q for q in gold if q.get("speaker_start") is not None]
@@ -98,7 +95,7 @@ def end_to_end_f1(scorer: CueModel, threshold: float, articles: Sequence[Scored]
             if any(iou(span, k) >= SAME_CONTENT for k in kept):
                 continue
             kept.append(span)
-            if hit is not None and hit not in won:
+            if hit is not None:
                 won.add(hit)
         tp += a.matched + len(won)
         predicted += a.found + len(kept)
