@@ -20,9 +20,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlalchemy.sql.elements import ColumnElement
 
 from app import services
 from app.bulk import WORKER, init_worker
@@ -165,7 +164,7 @@ def stale(engine: Engine, version: str, after: int = 0,
           column: Any = article_t.c.extractor_version, chunk: int = 256) -> Iterator[list[int]]:
     """The ids of articles whose `column` (by default the extractor version) is another than
     `version`, or none, `chunk` at a time, in id order."""
-    other = _other(column, version)
+    other = services.out_of_date(version, column)
     while True:
         with engine.connect() as conn:
             ids = list(conn.execute(
@@ -175,7 +174,3 @@ def stale(engine: Engine, version: str, after: int = 0,
             return
         yield ids
         after = ids[-1]
-
-
-def _other(column: Any, version: str) -> ColumnElement[bool]:
-    return or_(column.is_(None), column != version)

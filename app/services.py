@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Connection, Integer, and_, bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -556,9 +557,10 @@ def stalled_jobs(engine: Engine, lease: float) -> list[int]:
 REEXTRACT = "reextract"
 
 
-def out_of_date(version: str) -> ColumnElement[bool]:
-    """Articles another extractor version made (or stored before versions were recorded)."""
-    return or_(article_t.c.extractor_version.is_(None), article_t.c.extractor_version != version)
+def out_of_date(version: str, column: Any = article_t.c.extractor_version) -> ColumnElement[bool]:
+    """Articles another extractor version made (or stored before versions were recorded);
+    by `column`, those whose document another release rendered."""
+    return or_(column.is_(None), column != version)
 
 
 def create_reextraction(engine: Engine, version: str, chunk: int) -> tuple[int, bool]:
