@@ -215,11 +215,11 @@ def _attributions(article: Article, skip: frozenset[str]) -> list[Attribution]:
 
 def clause_attributions(article: Article, skip: frozenset[str] = frozenset()) -> list[Attribution]:
     """What the clause stages find, classified, each content once and none nested in another's."""
-    return _outermost(_unique([
+    return _describing_sources(article, _outermost(_unique([
         att for name, stage in CLAUSE_STAGES.items() if name not in skip for found in stage(article, ())
         if (att := classify(replace(found, stage=name), article.quotes, article.text)).kind != "mixed"
         or not quotes.names_only(att, article.quotes, article.text)
-    ]))
+    ])))
 
 
 def _unique(atts: list[Attribution]) -> list[Attribution]:
@@ -257,6 +257,58 @@ def _outermost(atts: list[Attribution]) -> list[Attribution]:
         if not nested:
             out.append(att)
     return out
+
+
+def _describing_sources(article: Article, atts: list[Attribution]) -> list[Attribution]:
+    """A report inside the description of a quotation's source ("said Peter Morgan, a
+    lawyer for the Sierra Club, who has been challenging the coal industry", "he said,
+    referring to the country's official name") tells who the source is or what the words
+    mean, not what anyone said: PolNeAR counts it part of the source or cue, and kept, it
+    would stand between a quotation and the one that continues it. A clause reported
+    after the cue ("he said, adding that …") stays a report of its own."""
+    heads: dict[tuple[int, int], Attribution] = {}
+    for att in atts:
+        if att.kind == "direct" and att.cue is not None and att.end <= att.cue[0]:
+            if (cue := _cue_token(article, att)) is not None:
+                heads[(id(cue.doc), cue.i)] = att
+            if att.speaker_token is not None:
+                heads[(id(att.speaker_token.doc), att.speaker_token.i)] = att
+    if not heads:
+        return atts
+    return [att for att in atts if not _describes(article, att, heads)]
+
+
+def _describes(article: Article, att: Attribution, heads: dict[tuple[int, int], Attribution]) -> bool:
+    cue = _cue_token(article, att)
+    if cue is None or not _names_a_thing(article, att):
+        return False
+    token, described = cue, False
+    while token.head.i != token.i:
+        described = described or token.dep_ in ("relcl", "acl", "appos", "advcl", "conj")
+        token = token.head
+        quoted = heads.get((id(token.doc), token.i))
+        if described and quoted is not None and quoted is not att and quoted.cue is not None:
+            return att.start > quoted.cue[0]
+    return False
+
+
+def _names_a_thing(article: Article, att: Attribution) -> bool:
+    """The content is a noun phrase ("the coal industry"), not a clause."""
+    for para, doc in article.parsed:
+        if para.start <= att.start < para.end:
+            span = doc.char_span(att.start - para.start, att.end - para.start, alignment_mode="expand")
+            return span is not None and len(span) > 0 and span.root.pos_ in ("NOUN", "PROPN", "PRON", "NUM")
+    return False
+
+
+def _cue_token(article: Article, att: Attribution) -> Token | None:
+    if att.cue is None:
+        return None
+    for para, doc in article.parsed:
+        if para.start <= att.cue[0] < para.end:
+            span = doc.char_span(att.cue[0] - para.start, att.cue[1] - para.start, alignment_mode="expand")
+            return span.root if span is not None and len(span) else None
+    return None
 
 
 def _main_subjects(parsed: list[tuple[Paragraph, Doc]], located: list[speakers.EntityMention]) -> list[tuple[int, int]]:

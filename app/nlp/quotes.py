@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from app.nlp.attribution import Article, Attribution
 from app.nlp.labelled import is_label
@@ -132,6 +132,8 @@ def cue_near(q: tuple[int, int], doc: Doc, offset: int, text: str, quotes: Quote
         if not (after or before):
             continue
         subject = subject_of(token, skip=lambda t: quotes.containing(offset + t.idx) is not None)
+        if (subject is None or subject.is_punct) and after:
+            subject = _named_after(q, token, offset)
         if subject is None or subject.is_punct:
             continue
         speaker = name_span(subject, offset)
@@ -139,6 +141,18 @@ def cue_near(q: tuple[int, int], doc: Doc, offset: int, text: str, quotes: Quote
             continue
         return Attribution(q[0], q[1], at, at + len(token), speaker, subject, kind="direct")
     return _verb_introducing(q, doc, offset, text, quotes) or _verb_following(q, doc, offset, text, quotes)
+
+
+def _named_after(q: tuple[int, int], verb: Token, offset: int) -> Token | None:
+    """The name or pronoun that opens the words between a quotation and its verb (“…,”
+    Flynn, a top Trump surrogate, said): the parser, reading the quotation as part of
+    the sentence, often hangs that name on a noun inside it and gives the verb none."""
+    first = next((t for t in verb.doc[:verb.i] if offset + t.idx >= q[1] and not t.is_space), None)
+    if first is None or first.pos_ not in ("PROPN", "PRON") or first.lower_ in ("it", "this", "that"):
+        return None
+    while first.head.pos_ == "PROPN" and first.dep_ in ("compound", "flat") and first.head.i < verb.i:
+        first = first.head
+    return first
 
 
 def _verb_introducing(q: tuple[int, int], doc: Doc, offset: int, text: str, quotes: Quotes) -> Attribution | None:
@@ -400,16 +414,21 @@ def _introduced_by(q: tuple[int, int], para: Paragraph, doc: Doc, quotes: Quotes
 def merge_split(found: list[Attribution], text: str) -> list[Attribution]:
     """One statement is one quote: quotations of one source and one cue in one paragraph
     (“We will,” she said. “We must.” / “We will,” she said, “win.”) are the parts of one
-    attribution, as PolNeAR and the API count them. Across a paragraph break a continued
-    turn stays a quote of its own, as annotators mostly keep it."""
+    attribution, as PolNeAR and the API count them, even when a report of the source's own
+    lies between them (“It's finished,” she said of the election, in which she was sure
+    Trump would win. “In my head, anyway.”). Across a paragraph break a continued turn
+    stays a quote of its own, as annotators mostly keep it."""
     out: list[Attribution] = []
     for att in found:
-        prev = out[-1] if out else None
+        k = len(out) - 1
+        while k >= 0 and out[k].kind not in _QUOTED and out[k].cue == att.cue and out[k].speaker == att.speaker:
+            k -= 1  # the source's own indirect report between two of its quotations
+        prev = out[k] if k >= 0 else None
         if (prev is not None and prev.cue is not None and prev.cue == att.cue and prev.speaker == att.speaker
                 and prev.kind in _QUOTED and att.kind in _QUOTED and prev.end <= att.start
                 and "\n" not in text[prev.end:att.start]):
-            out[-1] = replace(prev, end=att.end, pieces=prev.parts + att.parts,
-                              kind="direct" if prev.kind == att.kind == "direct" else "mixed")
+            out[k] = replace(prev, end=att.end, pieces=prev.parts + att.parts,
+                             kind="direct" if prev.kind == att.kind == "direct" else "mixed")
             continue
         out.append(att)
     return out

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 from extraction_checks import assert_offsets, no_quote_containing, quote_containing
+from spacy.tokens import Doc
 
+from app.nlp import quotes
 from app.nlp.pipeline import Extractor
+from app.nlp.text import find_quotes
 
 
 @pytest.mark.parametrize(
@@ -237,6 +240,57 @@ def test_turn_continues_after_a_long_description_of_the_speaker(nlp_extractor: E
     q = quote_containing(result, "stop at nothing")
     assert q.speaker is not None and q.speaker.name == "Elijah Cummings"
     assert q.speaker.mention.text.endswith("Elijah Cummings")  # not "the top Democrat"
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "said Marta Quist, a lawyer for the river trust, who has been challenging the mill over its waste for years.",
+        "Marta Quist said, referring to the mill's owner, the Halvorsen Paper Company.",
+    ],
+    ids=["relative-clause", "participle"],
+)
+def test_a_report_inside_the_description_of_the_source_does_not_split_the_statement(
+        nlp_extractor: Extractor, description: str) -> None:
+    text = f"“These are strange days,” {description} “I doubt the owners can keep their promise.”"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "strange days")
+    assert len(q.parts) == 2 and "keep their promise" in q.parts[1].text
+    assert q.speaker is not None and q.speaker.name == "Marta Quist"
+    # "challenging the mill", "referring to the owner": who she is, not a statement of hers
+    assert len(result.quotes) == 1, [x.text for x in result.quotes]
+
+
+def test_source_between_the_quotation_and_its_verb_when_the_parse_gives_the_verb_none(
+        nlp_extractor: Extractor) -> None:
+    # The parse of a real sentence of this shape ("…,” Flynn, a top Trump surrogate, said …
+    # on “Fox and Friends.”) hangs the name on a noun inside the quotation and gives the
+    # verb no subject; the parse is built by hand so the test does not hang on the model.
+    words = ["“", "It", "is", "over", ",", "”", "Brandt", ",", "an", "organiser", ",", "said", "."]
+    spaces = [False, True, True, False, False, True, False, True, True, False, True, False, False]
+    heads = [2, 2, 11, 2, 2, 2, 3, 6, 9, 6, 6, 11, 11]
+    deps = ["punct", "nsubj", "ccomp", "acomp", "punct", "punct", "appos", "punct", "det", "appos", "punct",
+            "ROOT", "punct"]
+    pos = ["PUNCT", "PRON", "AUX", "ADV", "PUNCT", "PUNCT", "PROPN", "PUNCT", "DET", "NOUN", "PUNCT", "VERB",
+           "PUNCT"]
+    lemmas = ["“", "it", "be", "over", ",", "”", "Brandt", ",", "an", "organiser", ",", "say", "."]
+    doc = Doc(nlp_extractor.nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos,
+              lemmas=lemmas)
+    found = find_quotes(doc.text)
+    att = quotes.cue_near(found.spans[0], doc, 0, doc.text, found)
+    assert att is not None and att.speaker is not None
+    assert doc.text[att.speaker[0]:att.speaker[1]] == "Brandt"
+
+
+def test_a_statement_stays_one_around_the_sources_own_report_between_its_parts(nlp_extractor: Extractor) -> None:
+    text = ("“It is over,” she said of the 2016 election, in which she was sure Trump would triumph and more "
+            "and more people across the country would at last see the truth. “In my head, anyway.”")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "It is over")
+    assert [p.text for p in q.parts] == ["“It is over,”", "“In my head, anyway.”"]
+    assert [x.kind for x in result.quotes if "Trump would triumph" in x.text] == ["direct", "indirect"]
 
 
 def test_stray_straight_mark_does_not_swallow_the_next_paragraph(nlp_extractor: Extractor) -> None:
