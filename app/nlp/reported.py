@@ -325,6 +325,9 @@ def _phrase_content(verb: Token, roles: Roles) -> tuple[Token | None, Token | No
         for c in children:
             if c.i > obj.i and (c.dep_ in ("oprd", "xcomp") or (c.dep_ == "prep" and c.lower_ in ("as", "of", "for"))):
                 tail = c
+        # A noun the parse coordinated with the verb is a second complement ("as
+        # “provocative” and a “grave threat” to …").
+        tail = next((c for c in children if c.dep_ == "conj" and c.i > tail.i and c.pos_ in ("NOUN", "ADJ")), tail)
         return obj, tail
     return None, None
 

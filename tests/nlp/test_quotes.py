@@ -793,3 +793,13 @@ def test_a_report_in_a_subordinate_clause_is_no_speakers_turn(nlp_extractor: Ext
     assert_offsets(text, result)
     q = quote_containing(result, "no good argument")
     assert q.speaker is not None and q.speaker.name == "Tom Varga"
+
+
+def test_a_second_complement_coordinated_with_the_first_belongs_to_the_content(nlp_extractor: Extractor) -> None:
+    text = ('Prime Minister Ana Ruiz condemned Tuesday\'s launch as "reckless and dangerous" and a "grave threat" '
+            'to regional and international stability.')
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "reckless and dangerous")
+    assert q.text.endswith("international stability"), q.text
+    assert q.speaker is not None and q.speaker.name == "Ana Ruiz"
