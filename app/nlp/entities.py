@@ -325,14 +325,18 @@ def _merge_short_forms(groups: list[Group]) -> list[Group]:
     "SoftBank" of "SoftBank Group Corp", "Disney" of "Walt Disney Co.", "Edmunds" of
     "Edmunds.com", "the Statehouse" of "the Indiana Statehouse". Only when one longer
     name fits."""
+    # Each body's short forms once, so a long article's bodies are not compared pairwise.
+    by_short: dict[str, list[Group]] = {}
+    for b in groups:
+        if b.label in _BODY_LABELS:
+            for short in _short_forms(b.name):
+                by_short.setdefault(short, []).append(b)
     out: list[Group] = []
-    bodies = [g for g in groups if g.label in _BODY_LABELS]
     for g in groups:
         if g.label not in _BODY_LABELS or len(g.name.split()) != 1:
             out.append(g)
             continue
-        short = key(g.name)
-        fits = [b for b in bodies if b is not g and _short_form_of(short, b.name)]
+        fits = [b for b in by_short.get(key(g.name), ()) if b is not g]
         if len(fits) == 1:
             fits[0].mentions.extend(g.mentions)
             fits[0].mentions.sort(key=lambda m: m.start)
@@ -341,9 +345,13 @@ def _merge_short_forms(groups: list[Group]) -> list[Group]:
     return out
 
 
-def _short_form_of(short: str, name: str) -> bool:
+def _short_forms(name: str) -> set[str]:
+    """The one word that may stand for a body's name: the first or last of its core when
+    the name has a suffix ("SoftBank" of "SoftBank Group Corp"), its last word after a
+    place ("Statehouse" of "Indiana Statehouse")."""
     core = [key(w) for w in _core(name)]
     words = [key(w) for w in name.split()]
-    if core != words and short in (core[0], core[-1]):
-        return True
-    return len(words) > 1 and words[-1] == short and is_known_place(" ".join(name.split()[:-1]))
+    forms = {core[0], core[-1]} if core and core != words else set()
+    if len(words) > 1 and is_known_place(" ".join(name.split()[:-1])):
+        forms.add(words[-1])
+    return forms

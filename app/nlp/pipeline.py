@@ -266,21 +266,24 @@ def _describing_sources(article: Article, atts: list[Attribution]) -> list[Attri
     mean, not what anyone said: PolNeAR counts it part of the source or cue, and kept, it
     would stand between a quotation and the one that continues it. A clause reported
     after the cue ("he said, adding that …") stays a report of its own."""
+    spans = _Spans(article)
     heads: dict[tuple[int, int], Attribution] = {}
     for att in atts:
         if att.kind == "direct" and att.cue is not None and att.end <= att.cue[0]:
-            if (cue := _cue_token(article, att)) is not None:
+            if (cue := spans.root(*att.cue)) is not None:
                 heads[(id(cue.doc), cue.i)] = att
             if att.speaker_token is not None:
                 heads[(id(att.speaker_token.doc), att.speaker_token.i)] = att
     if not heads:
         return atts
-    return [att for att in atts if not _describes(article, att, heads)]
+    return [att for att in atts if not _describes(spans, att, heads)]
 
 
-def _describes(article: Article, att: Attribution, heads: dict[tuple[int, int], Attribution]) -> bool:
-    cue = _cue_token(article, att)
-    if cue is None or not _names_a_thing(article, att):
+def _describes(spans: _Spans, att: Attribution, heads: dict[tuple[int, int], Attribution]) -> bool:
+    cue = spans.root(*att.cue) if att.cue is not None else None
+    content = spans.root(att.start, att.end)
+    # Only a noun phrase ("the coal industry"), not a clause.
+    if cue is None or content is None or content.pos_ not in ("NOUN", "PROPN", "PRON", "NUM"):
         return False
     token, described = cue, False
     while token.head.i != token.i:
@@ -292,23 +295,20 @@ def _describes(article: Article, att: Attribution, heads: dict[tuple[int, int], 
     return False
 
 
-def _names_a_thing(article: Article, att: Attribution) -> bool:
-    """The content is a noun phrase ("the coal industry"), not a clause."""
-    for para, doc in article.parsed:
-        if para.start <= att.start < para.end:
-            span = doc.char_span(att.start - para.start, att.end - para.start, alignment_mode="expand")
-            return span is not None and len(span) > 0 and span.root.pos_ in ("NOUN", "PROPN", "PRON", "NUM")
-    return False
+class _Spans:
+    """The parsed words at character offsets of the article, found by bisection."""
 
+    def __init__(self, article: Article) -> None:
+        self.parsed = article.parsed
+        self.starts = [para.start for para, _ in article.parsed]
 
-def _cue_token(article: Article, att: Attribution) -> Token | None:
-    if att.cue is None:
-        return None
-    for para, doc in article.parsed:
-        if para.start <= att.cue[0] < para.end:
-            span = doc.char_span(att.cue[0] - para.start, att.cue[1] - para.start, alignment_mode="expand")
-            return span.root if span is not None and len(span) else None
-    return None
+    def root(self, start: int, end: int) -> Token | None:
+        k = bisect.bisect_right(self.starts, start) - 1
+        if k < 0:
+            return None
+        para, doc = self.parsed[k]
+        span = doc.char_span(start - para.start, end - para.start, alignment_mode="expand")
+        return span.root if span is not None and len(span) else None
 
 
 def _main_subjects(parsed: list[tuple[Paragraph, Doc]], located: list[speakers.EntityMention]) -> list[tuple[int, int]]:
