@@ -169,8 +169,11 @@ def verb_reports(doc: Doc, offset: int, quotes: Quotes, text: str,
         if content is None and "reporting" in roles and token.dep_ == "parataxis" and (
                 token.head.i > token.i or _sentence_goes_on(token)):
             # "The museum, Mr. Obama said, would make …", "Lenox thrived, he said, until
-            # it went bankrupt": the sentence around the aside.
+            # it went bankrupt": the sentence around the aside, also when the parse hangs
+            # the aside on the subject ("The difference now, he told me, is that …").
             content, parenthetical = token.head, True
+            if content.dep_ in NOMINAL_SUBJECTS and content.head.pos_ in ("VERB", "AUX"):
+                content = content.head
         aside_end = _as_aside(token) if content is None and "reporting" in roles else None
         if aside_end is not None:
             content, parenthetical = token.head, True
@@ -180,6 +183,11 @@ def verb_reports(doc: Doc, offset: int, quotes: Quotes, text: str,
                 continue
         if content is None:
             continue
+        if (content.i < token.i and last is None and not quotes.containing(offset + content.idx)
+                and (more := _continued_after_aside(token)) is not None):
+            # "The middle fifth paid 8.9 percent, the agency said, and the bottom fifth
+            # paid 0.8 percent": the sentence goes on with what the source said.
+            last, parenthetical = more, True
         after = _next_report(content, last, token) or _participle_report(content, last)
         if after is not None:
             reporter[after.i] = token
@@ -258,6 +266,20 @@ def _by_subject(verb: Token, start: int, end: int, offset: int, quotes: Quotes,
     if speaker and quotes.containing(speaker[0]):
         return None
     return Attribution(start, end, offset + verb.idx, offset + verb.idx + len(verb), speaker, subject)
+
+
+def _continued_after_aside(verb: Token) -> Token | None:
+    """A clause with its own subject that the parse coordinated with a reporting verb set
+    off by commas after what it reports ("…, the agency said in a June report, and those
+    in the bottom fifth paid 0.8 percent"): it goes on with the report."""
+    for conj in verb.children:
+        if conj.dep_ != "conj" or conj.i < verb.i or conj.pos_ not in ("VERB", "AUX"):
+            continue
+        cc = next((c for c in verb.children if c.dep_ == "cc" and verb.i < c.i < conj.i), None)
+        has_subject = any(c.dep_ in NOMINAL_SUBJECTS and c.i < conj.i for c in conj.children)
+        if cc is not None and cc.i > 0 and verb.doc[cc.i - 1].text == "," and has_subject:
+            return conj
+    return None
 
 
 def _sentence_goes_on(verb: Token) -> bool:
@@ -349,6 +371,9 @@ def _according_to(doc: Doc, offset: int, quotes: Quotes) -> list[Attribution]:
         before = [t for t in sent if t.i < phrase_start and not t.is_punct and not t.is_space]
         after = [t for t in sent if t.i >= phrase_end and not ((t.is_punct and t.text not in "”\"") or t.is_space)]
         side = after if len(after) >= len(before) else before
+        if len(before) >= _MIN_CONTENT_WORDS and len(after) > _MIN_CONTENT_WORDS and after[0].dep_ == "cc":
+            # "X paid 25 percent, according to the CBO, and Y paid 69 percent": both.
+            side = before + after
         if len(side) < _MIN_CONTENT_WORDS:
             continue
         found.append(Attribution(

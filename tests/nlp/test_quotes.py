@@ -803,3 +803,25 @@ def test_a_second_complement_coordinated_with_the_first_belongs_to_the_content(n
     q = quote_containing(result, "reckless and dangerous")
     assert q.text.endswith("international stability"), q.text
     assert q.speaker is not None and q.speaker.name == "Ana Ruiz"
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("The middle fifth paid 7.9 percent, the agency said in a May report, and those in the bottom fifth "
+         "of incomes paid 0.6 percent.", "said"),
+        ("The richest tenth paid 41.2 percent of all county taxes in 2019, according to the county treasury "
+         "office, and the poorest tenth paid 1.3 percent.", "according to"),
+        ("The change now, she told me on Monday, is that she runs a daily news program, which makes her seem "
+         "gentler to the mayor.", "told"),
+    ],
+    ids=["coordinated-after-aside", "according-to-between", "aside-after-the-subject"],
+)
+def test_a_report_set_off_inside_its_sentence_takes_the_whole_sentence(
+        nlp_extractor: Extractor, text: str, cue: str) -> None:
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    assert len(result.quotes) == 1, [q.text for q in result.quotes]
+    q = result.quotes[0]
+    assert q.start == 0 and text[q.end:] == ".", q.text
+    assert q.cue is not None and q.cue.text == cue
