@@ -67,6 +67,21 @@ def _next_report(first: Token, last: Token | None, verb: Token) -> Token | None:
     return None
 
 
+def _report_of_its_own(first: Token, last: Token | None) -> Token | None:
+    """A report by another source that the parse coordinated at the end of the content
+    ("emphasized the gains, and human rights groups warned that …"): where the content
+    stops."""
+    doc = first.doc
+    end = (last or first).right_edge
+    for tok in doc[first.left_edge.i + 2:end.i + 1]:
+        if (tok.dep_ == "conj" and tok.pos_ == "VERB" and lemma(tok) in SPEECH_ACTS and tok.right_edge.i >= end.i
+                and any(c.dep_ in NOMINAL_SUBJECTS for c in tok.children)
+                and doc[tok.left_edge.i - 1].dep_ == "cc" and doc[tok.left_edge.i - 2].text in (",", ";")
+                and _marks_balanced(doc[first.left_edge.i:tok.i])):
+            return tok
+    return None
+
+
 # Participles that report ("…, saying …", "…, citing …"); not "continuing", "posting",
 # which after a comma mostly go on with the event ("continuing a trend", "posting gains").
 _REPORTING_PARTICIPLES = (SPEECH_ACTS - {"continue", "post"}) | {"cite", "point"}
@@ -191,7 +206,7 @@ def verb_reports(doc: Doc, offset: int, quotes: Quotes, text: str,
         after = _next_report(content, last, token) or _participle_report(content, last)
         if after is not None:
             reporter[after.i] = token
-        start, end = _content_span(content, offset, last, after)
+        start, end = _content_span(content, offset, last, after or _report_of_its_own(content, last))
         if aside_end is not None:
             start = max(start, offset + aside_end.idx)  # what is vouched for, not the aside
         if not parenthetical and content.i < token.i and start <= offset + token.idx < end:

@@ -825,3 +825,14 @@ def test_a_report_set_off_inside_its_sentence_takes_the_whole_sentence(
     q = result.quotes[0]
     assert q.start == 0 and text[q.end:] == ".", q.text
     assert q.cue is not None and q.cue.text == cue
+
+
+def test_a_report_by_another_source_coordinated_after_the_content_is_its_own(nlp_extractor: Extractor) -> None:
+    text = ("Ana Ruiz said parents who adopt would not be eligible for the leave, and when pressed on why, "
+            "the 34-year-old mother of three replied, \"It is meant to benefit the mother who has given birth.\"")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    first = quote_containing(result, "would not be eligible")
+    assert first.text == "parents who adopt would not be eligible for the leave", first.text
+    second = quote_containing(result, "It is meant to benefit")
+    assert second.cue is not None and second.cue.text == "replied"
