@@ -1,7 +1,9 @@
 """Places written as a listing writes them, which the small model parses as prose and cuts
 wrong: "Raleigh, NC" (a town and its state; the model calls a town it does not know a
 body, and a two-letter state nothing) and tour or event dates, "June 20 – Raleigh, NC @
-Coastal Credit Union Music Park" (where it runs state and venue into one name).
+Coastal Credit Union Music Park" (where it runs state and venue into one name). And the
+teams of a results listing, which the model takes for their towns or misses ("NEW YORK
+74 59 .556", "Pohang 3 Ulsan 2", "CHICAGO AT TORONTO").
 """
 
 from __future__ import annotations
@@ -23,6 +25,13 @@ _DATED_PLACE = re.compile(
     r"(?m)^[ \t]*([A-Z][A-Za-z.'’-]*(?:[ \t][A-Z][A-Za-z.'’-]*){0,3})"
     r"(?:[ \t]*,[ \t]*([A-Z][A-Za-z.]*(?:[ \t][A-Z][A-Za-z.]*)?))?[ \t]+\d{4}-\d\d-\d\d[ \t]*$"
 )
+# A team's name in a sports listing: one to four capitalised words.
+_TEAM = r"([A-Z][\w.'’&-]*(?:[ \t]+[A-Z][\w.'’&-]*){0,3})"
+# A standings row (a name and two or more figures: won, lost, percentage, games behind),
+# a score line ("Pohang 3 Ulsan 2 (halftime 1-0)") and a fixture ("CHICAGO AT TORONTO").
+_STANDING = re.compile(rf"(?m)^[ \t]*{_TEAM}(?:[ \t]+[-+]?\.?\d[\d.:-]*){{2,}}[ \t-]*$")
+_SCORE = re.compile(rf"(?m)^[ \t]*{_TEAM}[ \t]+\d+[ \t]+{_TEAM}[ \t]+\d+(?:[ \t]*\([^()\n]*\))?[ \t]*$")
+_FIXTURE = re.compile(rf"(?m)^[ \t]*{_TEAM}[ \t]+(?:AT|at|v|vs\.?)[ \t]+{_TEAM}[ \t]*$")
 # "@ Venue" to the end of its line, or to a bracket: where an event takes place.
 _VENUE = re.compile(r"(?<=\s)@\s+([A-Z][^\n(@]*[\w.])")
 
@@ -45,13 +54,37 @@ def places(text: str) -> Iterator[Mention]:
         yield Mention(found.group(1), found.start(1), found.end(1), "FAC")
 
 
+def teams(text: str) -> Iterator[Mention]:
+    """The names of a results listing's rows, as bodies."""
+    for pattern in (_STANDING, _SCORE, _FIXTURE):
+        for found in pattern.finditer(text):
+            for group in range(1, (pattern.groups or 0) + 1):
+                name = found.group(group)
+                if name is not None and not name.isdigit():
+                    yield Mention(name, found.start(group), found.end(group), "ORG")
+
+
+def _team_name(team: Mention, mentions: list[Mention]) -> bool:
+    """A row's name is a team's when it is a town's or a region's (the team it fields),
+    written in capitals as standings are, or a body to the model; a person's scores
+    ("Tiger Woods 68 70") make no team."""
+    # A model's span running over the figures ("Suwon 3 Daegu 2" as a person) says nothing.
+    model = [m.label for m in mentions
+             if m.start < team.end and team.start < m.end and not any(c.isdigit() for c in m.text)]
+    if "PERSON" in model:
+        return False
+    name = team.text
+    return name.isupper() or is_place_name(name) or is_place_name(name.title()) or "ORG" in model
+
+
 # Words a line may put before a comma and a state that are no town.
 _NOT_TOWNS = {"The", "In", "At", "From", "And", "But", "Sen", "Rep", "Gov"}
 
 
 def with_places(text: str, mentions: list[Mention]) -> list[Mention]:
-    """The model's mentions with the listing's places in place of those they overlap."""
-    found = list(places(text))
+    """The model's mentions with the listing's places and teams in place of those they
+    overlap; a person in a listing's row (a golfer's scores) stays a person."""
+    found = list(places(text)) + [t for t in teams(text) if _team_name(t, mentions)]
     if not found:
         return mentions
     kept = [m for m in mentions if not any(p.start < m.end and m.start < p.end for p in found)]

@@ -167,3 +167,36 @@ def test_the_common_word_opening_a_sentence_is_no_place(nlp_extractor: Extractor
     assert [e.name for e in result.entities] == ["Port Elwin"]
     q = quote_containing(result, "rents in Port Elwin rose")
     assert q.speaker is not None and q.speaker.name == "New county figures"
+
+
+def test_the_teams_of_a_results_listing_are_bodies_not_their_towns(nlp_extractor: Extractor) -> None:
+    text = (
+        "Baseball standings after games played on Tuesday.\n"
+        "EASTERN DIVISION\n"
+        "W L PCT GB\n"
+        "DENVER 74 59 .556 -\n"
+        "MONTREAL 71 64 .526 4\n"
+        "Wednesday's games\n"
+        "MONTREAL AT DENVER\n"
+        "Korean league soccer results:\n"
+        "Busan 1 Incheon 0\n"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    for name in ("DENVER", "MONTREAL", "Busan", "Incheon"):
+        found = [e for e in result.entities if name in {m.text for m in e.mentions}]
+        assert found and all(e.type == "ORG" for e in found), (name, [(e.name, e.type) for e in found])
+
+
+def test_a_place_with_one_figure_or_a_person_with_scores_is_no_team(nlp_extractor: Extractor) -> None:
+    text = (
+        "Electoral votes of the swing states:\n"
+        "Florida 29\n"
+        "Leaders after the second round of the Masters:\n"
+        "Tiger Woods 68 70\n"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    assert all(e.type != "ORG" for e in result.entities if e.name in ("Florida", "Tiger Woods")), \
+        [(e.name, e.type) for e in result.entities]
+    assert any(e.name == "Tiger Woods" and e.type == "PERSON" for e in result.entities)
