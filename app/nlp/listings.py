@@ -31,6 +31,7 @@ _TEAM = r"([A-Z][\w.'’&-]*(?:[ \t]+[A-Z][\w.'’&-]*){0,3})"
 # a score line ("Pohang 3 Ulsan 2 (halftime 1-0)") and a fixture ("CHICAGO AT TORONTO").
 _STANDING = re.compile(rf"(?m)^[ \t]*{_TEAM}(?:[ \t]+[-+]?\.?\d[\d.:-]*){{2,}}[ \t-]*$")
 _SCORE = re.compile(rf"(?m)^[ \t]*{_TEAM}[ \t]+\d+[ \t]+{_TEAM}[ \t]+\d+(?:[ \t]*\([^()\n]*\))?[ \t]*$")
+_PLAYER = re.compile(r"(?<![\w.])((?:[A-Z]\.){1,2} ?[A-Z][a-z][\w'’-]*)(?=[ \t]+\d)")
 _FIXTURE = re.compile(rf"(?m)^[ \t]*{_TEAM}[ \t]+(?:AT|at|v|vs\.?)[ \t]+{_TEAM}[ \t]*$")
 # "@ Venue" to the end of its line, or to a bracket: where an event takes place.
 _VENUE = re.compile(r"(?<=\s)@\s+([A-Z][^\n(@]*[\w.])")
@@ -54,17 +55,27 @@ def places(text: str) -> Iterator[Mention]:
         yield Mention(found.group(1), found.start(1), found.end(1), "FAC")
 
 
-def teams(text: str) -> Iterator[Mention]:
-    """The names of a results listing's rows, as bodies."""
+def teams(text: str) -> Iterator[tuple[Mention, bool]]:
+    """The names of a results listing's rows, as bodies, each with whether its row says
+    by itself that it is a team's (a score line, a standings row of three figures or more)."""
     for pattern in (_STANDING, _SCORE, _FIXTURE):
         for found in pattern.finditer(text):
+            certain = pattern is _SCORE or (pattern is _STANDING and len(found.group(0).split())
+                                             - len(found.group(1).split()) >= 3)
             for group in range(1, (pattern.groups or 0) + 1):
                 name = found.group(group)
                 if name is not None and not name.isdigit():
-                    yield Mention(name, found.start(group), found.end(group), "ORG")
+                    yield Mention(name, found.start(group), found.end(group), "ORG"), certain
 
 
-def _team_name(team: Mention, mentions: list[Mention]) -> bool:
+def players(text: str) -> Iterator[Mention]:
+    """A player in a scorecard or box score: initials and a surname before a figure
+    ("P. Simmons 4-38", "A. Dale 69")."""
+    for found in _PLAYER.finditer(text):
+        yield Mention(found.group(1), found.start(1), found.end(1), "PERSON")
+
+
+def _team_name(team: Mention, mentions: list[Mention], certain: bool) -> bool:
     """A row's name is a team's when it is a town's or a region's (the team it fields),
     written in capitals as standings are, or a body to the model; a person's scores
     ("Tiger Woods 68 70") make no team."""
@@ -74,7 +85,7 @@ def _team_name(team: Mention, mentions: list[Mention]) -> bool:
     if "PERSON" in model:
         return False
     name = team.text
-    return name.isupper() or is_place_name(name) or is_place_name(name.title()) or "ORG" in model
+    return certain or name.isupper() or is_place_name(name) or is_place_name(name.title()) or "ORG" in model
 
 
 # Words a line may put before a comma and a state that are no town.
@@ -84,7 +95,8 @@ _NOT_TOWNS = {"The", "In", "At", "From", "And", "But", "Sen", "Rep", "Gov"}
 def with_places(text: str, mentions: list[Mention]) -> list[Mention]:
     """The model's mentions with the listing's places and teams in place of those they
     overlap; a person in a listing's row (a golfer's scores) stays a person."""
-    found = list(places(text)) + [t for t in teams(text) if _team_name(t, mentions)]
+    found = (list(places(text)) + [t for t, certain in teams(text) if _team_name(t, mentions, certain)]
+             + list(players(text)))
     if not found:
         return mentions
     kept = [m for m in mentions if not any(p.start < m.end and m.start < p.end for p in found)]

@@ -200,3 +200,20 @@ def test_a_place_with_one_figure_or_a_person_with_scores_is_no_team(nlp_extracto
     assert all(e.type != "ORG" for e in result.entities if e.name in ("Florida", "Tiger Woods")), \
         [(e.name, e.type) for e in result.entities]
     assert any(e.name == "Tiger Woods" and e.type == "PERSON" for e in result.entities)
+
+
+def test_unknown_teams_of_a_score_line_or_a_full_standings_row_and_scorecard_players(
+        nlp_extractor: Extractor) -> None:
+    text = (
+        "Results of the weekend's league games:\n"
+        "Korvala 2 Tessmoor 1 ( halftime 1-1 )\n"
+        "Standings:\n"
+        "Korvala 3 1 0 6 1 10\n"
+        "Scorecard:\n"
+        "Tessmoor 259 ( P. Varnholt 69 , D. Quenby 4-43 )\n"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    types = {m.text: e.type for e in result.entities for m in e.mentions}
+    assert types.get("Korvala") == "ORG" and types.get("Tessmoor") == "ORG", types
+    assert types.get("P. Varnholt") == "PERSON" and types.get("D. Quenby") == "PERSON", types
