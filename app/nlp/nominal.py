@@ -68,8 +68,10 @@ def _source(noun: Token) -> Token | None:
     poss = next((c for c in noun.children if c.dep_ == "poss"), None)
     if poss is not None and poss.pos_ in ("PROPN", "NOUN", "PRON"):
         return poss
-    # "the Harlow claim that …", and "Trump claims that …" when the parse reads a noun.
-    named = next((c for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
+    # "the Harlow claim that …", and "Trump claims that …" when the parse reads a noun
+    # (with the name as its compound, or as its subject).
+    named = next((c for c in noun.lefts if (c.dep_ == "compound" and c.pos_ == "PROPN")
+                  or (c.dep_ == "nsubj" and c.pos_ in ("PROPN", "PRON"))), None)
     if named is not None:
         return named
     verb = noun.head

@@ -125,6 +125,8 @@ def subject_of(verb: Token, skip: Callable[[Token], bool] | None = None) -> Toke
             current = current.head.head  # "responded … by saying …"
         elif current.dep_ in ("advcl", "xcomp", "conj", "acl") and current.head is not current:
             current = current.head
+        elif current.dep_ == "acomp" and current.head.pos_ in ("AUX", "VERB"):
+            current = current.head  # "He was able to tout …": the subject of "was"
         else:
             return _noun_before(current)
     return None
@@ -161,10 +163,10 @@ _FINITE = ("VBD", "VBZ", "VBP")
 
 
 def _name_read_as_word(verb: Token) -> Token | None:
-    """A surname that is also a common word ("Early", "Young", "Little"), which the parser
-    reads as an adverb or adjective: with a capital, right before a finite verb that has
-    no subject ("Early still says …") or right after one and ending the clause ("…,"
-    says Early.), it is the subject."""
+    """A surname that is also a common word ("Early", "Young", "Little", "Trump"), which
+    the parser reads as an adverb, adjective or verb: with a capital, right before a finite
+    verb that has no subject ("Early still says …") or right after one and ending the
+    clause ("…," says Early.), it is the subject."""
     doc = verb.doc
     j = verb.i - 1
     while j >= 0 and doc[j].dep_ in ("aux", "neg", "advmod") and doc[j].is_lower:
@@ -172,6 +174,9 @@ def _name_read_as_word(verb: Token) -> Token | None:
     if j >= 0 and doc[j].is_title and doc[j].pos_ in _WORD_TAGS and j < doc[j].head.i <= verb.i and (
             j == doc[j].sent.start or doc[j - 1].is_punct or doc[j - 1].dep_ == "cc"):
         return doc[j]
+    if (j >= 0 and j == doc[j].sent.start and doc[j].is_title and doc[j].pos_ == "VERB"
+            and verb.head.i == j and verb.dep_ in ("dobj", "dep")):
+        return doc[j]  # "Trump openly admires …", the name read as the verb "trump"
     k = verb.i + 1
     if k < len(doc) and doc[k].is_title and doc[k].pos_ in _WORD_TAGS and doc[k].head.i == verb.i and (
             k + 1 == len(doc) or doc[k + 1].is_punct):

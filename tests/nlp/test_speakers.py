@@ -212,3 +212,25 @@ def test_description_with_a_name_in_apposition_is_that_name(nlp_extractor: Extra
     for fragment in ("will not be blamed", "breaking its promise"):
         q = quote_containing(result, fragment)
         assert q.speaker is not None and q.speaker.name == "Velora Drivers Coalition", fragment
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        # "was able to tout": the subject of "was", through the adjective
+        ("Senator Jo Harlan faced questions on Monday. She was able to consistently tout her polling strength "
+         "while her rivals faltered.", "her polling strength", "Jo Harlan"),
+        # the name read as the verb "trump" at the start of the sentence
+        ("Trump openly admires Russian President Vladimir Putin as a “strong leader,” comparing him favourably "
+         "to the current president.", "Vladimir Putin", "Trump"),
+        # "claims" read as a noun, with the name as its subject
+        ("But Trump claims that he should be the exception.", "should be the exception", "Trump"),
+    ],
+    ids=["able-to", "name-read-as-verb", "verb-read-as-noun"],
+)
+def test_the_source_where_the_parse_hides_the_subject(nlp_extractor: Extractor, text: str, content: str,
+                                                      speaker: str) -> None:
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, content)
+    assert q.speaker is not None and q.speaker.name == speaker, q.speaker
