@@ -138,7 +138,8 @@ def run(engine: Engine, settings: Settings, workers: int, on_progress: Callable[
 
     # spawn: a fresh interpreter per process, not a fork of one that may hold threads. One
     # process at least, with --workers 0 too: it says which version the articles are to have.
-    with multiprocessing.get_context("spawn").Pool(max(1, workers), initializer=init_worker) as pool:
+    with multiprocessing.get_context("spawn").Pool(max(1, workers), initializer=init_worker,
+                                                   initargs=(settings.worker_nice,)) as pool:
         job_id, created = services.create_reextraction(engine, pool.apply(_version), CHUNK)
         if created:
             Queue(settings).enqueue(job_id)  # for `newsdesk serve` and `newsdesk worker` to share

@@ -189,6 +189,61 @@ def start_worker(database_url: str, log: Path, **env: str) -> subprocess.Popen[b
                                 stdout=out, stderr=subprocess.STDOUT)
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_worker_and_its_extraction_processes_run_at_the_configured_niceness(tmp_path: Path) -> None:
+    """NEWSDESK_WORKER_NICE: `newsdesk worker` and the extraction processes it starts run
+    below the API that accepts the work (seen from outside, with getpriority)."""
+    wanted = 7  # neither the default (10) nor the extraction processes' of `newsdesk serve` (10)
+    if os.getpriority(os.PRIO_PROCESS, 0) >= wanted:
+        pytest.skip("the tests run at that niceness or lower priority already")
+    log = tmp_path / "worker.log"
+    worker = start_worker(f"sqlite:///{tmp_path / 'newsdesk.db'}", log,
+                          NEWSDESK_QUEUE_PATH=str(tmp_path / "queue.db"), NEWSDESK_WORKER_NICE=str(wanted))
+    try:
+        deadline = time.monotonic() + 120
+        while "worker:" not in log.read_text(errors="replace"):  # its extraction process is loaded
+            assert time.monotonic() < deadline and worker.poll() is None, log.read_text()
+            time.sleep(0.2)
+        extractors = children(worker.pid)
+        assert extractors, "the worker started no extraction process"
+        assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in [worker.pid, *extractors]] == [wanted] * (
+            1 + len(extractors))
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)
+
+
+def _priority() -> int:
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def test_reextraction_processes_run_at_the_configured_niceness() -> None:
+    """The processes of `newsdesk reextract --workers N` are made by bulk.init_worker with
+    the worker niceness (app.reextraction.run); they lower their own priority to it."""
+    import multiprocessing
+
+    from app.bulk import init_worker
+
+    wanted = 6
+    if _priority() >= wanted:
+        pytest.skip("the tests run at that niceness or lower priority already")
+    with multiprocessing.get_context("spawn").Pool(1, initializer=init_worker, initargs=(wanted,)) as pool:
+        assert pool.apply(_priority) == wanted
+    assert _priority() < wanted  # this process untouched
+
+
 def test_a_worker_killed_mid_job_is_replaced_and_every_article_stored_once(
     app_client: Any, engine: Engine, job_settings: Settings, tmp_path: Path
 ) -> None:
