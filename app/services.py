@@ -396,7 +396,8 @@ def create_job(engine: Engine, items: Sequence[NewArticle | AppError], max_queue
     transaction: once this returns, the work is in the database whatever the broker does."""
     now = datetime.now(UTC)
     waiting = sum(isinstance(item, NewArticle) for item in items)
-    with writer(engine).begin() as conn:
+    # Eager: a client waits on this while workers take the write lock one article after another.
+    with writer(engine, eager=True).begin() as conn:
         queued = conn.execute(
             select(func.count()).select_from(job_item_t).where(job_item_t.c.status == QUEUED)
         ).scalar_one()
