@@ -132,7 +132,7 @@ def _worker(args: argparse.Namespace) -> int:
     import logging
 
     from app.db import make_engine
-    from app.extraction import WorkerPool, lower_priority
+    from app.extraction import WorkerPool
     from app.jobs import worker
     from app.jobs.queue import Queue
     from app.observability import configure_logging
@@ -142,12 +142,13 @@ def _worker(args: argparse.Namespace) -> int:
     if settings.migrate_on_start and (failed := _migrate()):
         return failed
     processes = args.processes or settings.extract_processes
-    # The worker and its extraction processes alike below the API that accepts the work:
-    # on a machine they share, a wait=false request finds a CPU at once.
-    lower_priority(settings.worker_nice)
     engine = make_engine(settings.database_url)
     # A job's article waits for a free process as long as it takes: the consumer runs no
-    # more jobs at once than there are processes.
+    # more jobs at once than there are processes. The extraction processes, nearly all of
+    # a worker's CPU, run below the API that accepts the work (NEWSDESK_WORKER_NICE); this
+    # process does not: it holds SQLite's write lock while it stores, and niced beside other
+    # busy processes it held it longer, and wait=false waited on it (p99 36-52 ms against
+    # 21-26 ms, bench/RESULTS.md).
     pool = WorkerPool(settings.spacy_model, processes=processes, deadline=settings.extract_deadline_seconds,
                       wait=settings.extract_deadline_seconds * 2, niceness=settings.worker_nice)
     pool.start()
