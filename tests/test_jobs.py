@@ -208,23 +208,23 @@ def test_a_worker_extracts_the_next_article_while_it_stores_one(
 ) -> None:
     """The store of an article overlaps the next one's extraction: the first store waits
     until the second extraction has begun, which it never would were they in turn."""
-    from app import services
     from app.intake import from_json
+    from app.jobs import store
     from app.jobs.queue import Queue
     from app.jobs.worker import JobRunner
 
     counting = SaysWhenItStarts(extractor)
-    store = services.store_job_item
+    store_item = store.store_job_item
     overlapped: list[bool] = []
 
     def slow_store(engine: Engine, job_id: int, position: int, *args: Any) -> None:
         if position == 0:
             overlapped.append(counting.started[1].wait(timeout=30))
-        store(engine, job_id, position, *args)
+        store_item(engine, job_id, position, *args)
 
-    monkeypatch.setattr(services, "store_job_item", slow_store)
+    monkeypatch.setattr(store, "store_job_item", slow_store)
     articles = [from_json({"text": numbered(i) + HARBOUR}) for i in range(3)]
-    job_id = services.create_job(engine, articles, 100, 60)
+    job_id = store.create_job(engine, articles, 100, 60)
     JobRunner(engine, counting, Queue(job_settings), 60, threading.Event())(job_id)
     assert overlapped == [True]
     with engine.connect() as conn:

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from fastapi import Request
 from fastapi.responses import Response
 
-from app import services
 from app.deps import JSON, run_read, run_write
 from app.errors import AppError, Overloaded
 from app.intake import NewArticle
+from app.jobs import store
 from app.jobs.queue import Queue
 from app.queries import jobs
 
@@ -25,8 +25,8 @@ async def accept(request: Request, items: Sequence[NewArticle | AppError]) -> Re
 
     def store_and_send() -> int:
         # One thread hop for both: each hop is a wait for a CPU when workers hold them all.
-        job_id = services.create_job(state.engine, items, settings.max_queued_items,
-                                     max(1, round(settings.job_lease_seconds)))
+        job_id = store.create_job(state.engine, items, settings.max_queued_items,
+                                  max(1, round(settings.job_lease_seconds)))
         # Committed first: a message for a job not yet visible would find nothing to do.
         queue.enqueue(job_id, sum(isinstance(i, NewArticle) for i in items))
         return job_id

@@ -2,10 +2,10 @@
 outcome (or a re-extraction's chunk, app/reextraction.py); stalled jobs sent to the queue again.
 
 Delivery is at least once, storage exactly once. A worker claims one article at a time
-(services.claim_job_item) and records it done in the transaction that stores it
-(services.store_job_item), so an article is never half-written and never stored twice:
+(store.claim_job_item) and records it done in the transaction that stores it
+(store.store_job_item), so an article is never half-written and never stored twice:
 a worker killed mid-article leaves its claim, which expires after the lease; the job,
-silent for that long, is swept up (services.stalled_jobs) and sent to the queue again,
+silent for that long, is swept up (store.stalled_jobs) and sent to the queue again,
 and the next worker claims the article again. Two workers that both get an article
 store it once (the dedupe by url and text of every ingest)."""
 
@@ -27,6 +27,7 @@ from app import reextraction, services
 from app.errors import AppError
 from app.extraction import Extracts
 from app.intake import NewArticle
+from app.jobs import store
 from app.jobs.queue import Queue
 
 log = logging.getLogger("newsdesk")
@@ -54,7 +55,7 @@ class JobRunner:
         # extracted: the extraction process works while this one writes, where it waited
         # for each store before (~13 ms an article of ~210, bench/RESULTS.md). At most one
         # store is behind; its error is raised here, before the next is handed over.
-        with ThreadPoolExecutor(1, thread_name_prefix="newsdesk-store") as store:
+        with ThreadPoolExecutor(1, thread_name_prefix="newsdesk-store") as writes:
             behind: Future[None] | None = None
             while True:
                 if self.stop.is_set():
@@ -62,14 +63,14 @@ class JobRunner:
                     # Shutting down between two articles: the rest goes back to the queue.
                     self.queue.enqueue(job_id, 1)
                     return
-                claimed = services.claim_job_item(self.engine, job_id, worker, self.lease)
+                claimed = store.claim_job_item(self.engine, job_id, worker, self.lease)
                 if claimed is None:
                     break
                 position, work = claimed
                 if isinstance(work, NewArticle):
                     write = self._one(job_id, position, work)
                     _wait(behind)
-                    behind = store.submit(write)
+                    behind = writes.submit(write)
                     continue
                 _wait(behind)
                 reextraction.run_chunk(self.engine, self.extractor, job_id, position, work, worker, self.lease,
@@ -79,7 +80,7 @@ class JobRunner:
                 self.queue.enqueue(job_id, 1)
                 return
             _wait(behind)
-        services.complete_job(self.engine, job_id)
+        store.complete_job(self.engine, job_id)
 
     def _one(self, job_id: int, position: int, article: NewArticle) -> Callable[[], None]:
         """Extract a claimed article; the write that records its outcome."""
@@ -87,20 +88,20 @@ class JobRunner:
             if services.find_existing(conn, article) is not None:
                 # Stored already (sent before, or by the worker whose lease ran out): no
                 # extraction spent on it.
-                return partial(services.store_job_item, self.engine, job_id, position, article, None)
+                return partial(store.store_job_item, self.engine, job_id, position, article, None)
         try:
             (result,) = self.extractor.extract_each([(article.text, article.language)])
         except AppError as exc:  # no extraction process came free in time
             result = exc
         if isinstance(result, AppError):
             # Breaks the extractor (or past its deadline): this article fails alone.
-            return partial(services.fail_job_item, self.engine, job_id, position, result)
-        return partial(services.store_job_item, self.engine, job_id, position, article, result)
+            return partial(store.fail_job_item, self.engine, job_id, position, result)
+        return partial(store.store_job_item, self.engine, job_id, position, article, result)
 
 
-def _wait(store: Future[None] | None) -> None:
-    if store is not None:
-        store.result()
+def _wait(write: Future[None] | None) -> None:
+    if write is not None:
+        write.result()
 
 
 def sweep(engine: Engine, queue: Queue, lease: float, stop: threading.Event) -> None:
@@ -108,7 +109,7 @@ def sweep(engine: Engine, queue: Queue, lease: float, stop: threading.Event) -> 
     interval = max(0.5, lease / 4)
     while not stop.wait(interval):
         try:
-            for job_id in services.stalled_jobs(engine, lease):
+            for job_id in store.stalled_jobs(engine, lease):
                 log.warning("job %d was silent for %g s: sent to the queue again", job_id, lease)
                 queue.enqueue(job_id)
         except Exception:  # the database is away for a moment: try at the next sweep
