@@ -147,8 +147,8 @@ def _worker(args: argparse.Namespace) -> int:
     # more jobs at once than there are processes. The extraction processes, nearly all of
     # a worker's CPU, run below the API that accepts the work (NEWSDESK_WORKER_NICE); this
     # process does not: it holds SQLite's write lock while it stores, and niced beside other
-    # busy processes it held it longer, and wait=false waited on it (p99 36-52 ms against
-    # 21-26 ms, bench/RESULTS.md).
+    # busy processes it held it longer, and wait=false waited on it (p99 35-52 ms against
+    # 20-26 ms, bench/RESULTS.md).
     pool = WorkerPool(settings.spacy_model, processes=processes, deadline=settings.extract_deadline_seconds,
                       wait=settings.extract_deadline_seconds * 2, niceness=settings.worker_nice)
     pool.start()

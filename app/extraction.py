@@ -98,8 +98,8 @@ class InProcess:
 
 
 def lower_priority(niceness: int) -> None:
-    """Run this process at `niceness` (0-19), or at its own if that is lower already: an
-    unprivileged process cannot raise its priority back."""
+    """Run this process at `niceness` (0-19), or at its own if it is niced more already:
+    an unprivileged process cannot raise its priority back."""
     current = os.getpriority(os.PRIO_PROCESS, 0)
     if niceness > current:
         os.nice(niceness - current)

@@ -119,8 +119,8 @@ class InFlightLimit:
     the service is up, overloaded or not.
 
     It is the outermost layer of the app (app.main): a request shed here costs the event
-    loop the 503's two prebuilt messages and a counter, not the request context's id,
-    headers and access-log line. Shed requests carry the headers every answer has (its
+    loop its request id, the prebuilt 503 and a counter, not the request context's header
+    work, metric labels and access-log line. Shed requests carry the headers every answer has (its
     request id among them) and are counted in /metrics under the route "(shed)", with no
     access-log line each (a flood would write one per request)."""
 
