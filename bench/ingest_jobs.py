@@ -202,6 +202,8 @@ def measure(limit: int, probe_seconds: float, baseline: Path | None, probe_only:
         f"| | nlp.pipe alone at nice {niceness}, as the workers' extraction processes | {niced:.2f} | "
         f"{niced / floor:.2f} | |",
     ]
+    if probe_only:
+        lines = lines[:1]
     for label in () if probe_only else trees:
         one, two = rates[label, 1], rates[label, 2]
         lines += [f"| {label} | 1 worker, 202 to done | {one:.2f} | {one / floor:.2f} x nlp.pipe, "
