@@ -110,11 +110,14 @@ def read(record: Record) -> NewArticle:
 WORKER: dict[str, Any] = {}
 
 
-def init_worker() -> None:
+def init_worker(niceness: int = 0) -> None:
+    """Load this process's engine and extractor, first lowering its priority to `niceness`
+    (`newsdesk reextract` runs beside the API: app.config.Settings.worker_nice)."""
     from app.db import make_engine
-    from app.extraction import InProcess
+    from app.extraction import InProcess, lower_priority
     from app.nlp.pipeline import Extractor, load_pipeline
 
+    lower_priority(niceness)
     settings = get_settings()
     WORKER["engine"] = make_engine(settings.database_url)
     WORKER["extractor"] = InProcess(Extractor(load_pipeline(settings.spacy_model)))

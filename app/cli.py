@@ -144,9 +144,13 @@ def _worker(args: argparse.Namespace) -> int:
     processes = args.processes or settings.extract_processes
     engine = make_engine(settings.database_url)
     # A job's article waits for a free process as long as it takes: the consumer runs no
-    # more jobs at once than there are processes.
+    # more jobs at once than there are processes. The extraction processes, nearly all of
+    # a worker's CPU, run below the API that accepts the work (NEWSDESK_WORKER_NICE); this
+    # process does not: it holds SQLite's write lock while it stores, and niced beside other
+    # busy processes it held it longer, and wait=false waited on it (p99 35-52 ms against
+    # 20-26 ms, bench/RESULTS.md).
     pool = WorkerPool(settings.spacy_model, processes=processes, deadline=settings.extract_deadline_seconds,
-                      wait=settings.extract_deadline_seconds * 2)
+                      wait=settings.extract_deadline_seconds * 2, niceness=settings.worker_nice)
     pool.start()
     logging.getLogger("newsdesk").info("worker: %d extraction processes, queue %s", processes,
                                        settings.queue_url or "embedded (SQLite)")

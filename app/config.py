@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     # A claimed article not finished within this long is claimed again by another worker
     # (its own died); longer than extract_deadline_seconds, which bounds one article.
     job_lease_seconds: float = Field(default=60.0, gt=0)
+    # The niceness (0-19) of what runs jobs: the extraction processes of `newsdesk worker`
+    # (not the worker itself, which holds the write lock as it stores), and the processes
+    # of `newsdesk reextract`. Below the API on a shared machine, so that accepting work
+    # (POST ?wait=false) and reads keep their CPU while the workers take what is left.
+    worker_nice: int = Field(default=10, ge=0, le=19)
     migrate_on_start: bool = True
     log_level: str = "info"
     # Comma-separated origins allowed by CORS; empty means CORS is off.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,7 +16,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_BUSY, SQLITE_READONLY, SQLITE_FULL = 5, 8, 13
 BEGIN_IMMEDIATE = "newsdesk_begin_immediate"
+EAGER = "newsdesk_eager_writer"
+# How often an eager writer (writer(engine, eager=True)) tries for SQLite's write lock.
+EAGER_POLL_SECONDS = 0.001
 
 
 def _json(value: Any) -> str:
@@ -57,18 +63,46 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        immediate = conn.get_execution_options().get(BEGIN_IMMEDIATE)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get(EAGER):
+            _begin_eagerly(conn)
+            return
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(BEGIN_IMMEDIATE) else "BEGIN")
 
     return engine
 
 
-def writer(engine: Engine) -> Engine:
-    """The same engine, but its transactions take SQLite's write lock when they begin."""
-    return engine.execution_options(**{BEGIN_IMMEDIATE: True})
+def _begin_eagerly(conn: Any) -> None:
+    """BEGIN IMMEDIATE, trying again every millisecond while another writer holds the lock,
+    for up to the busy timeout.
+
+    SQLite's own busy handler is not woken when the lock is freed: it sleeps 1, 2, 5, 10,
+    15, 20, 25 ... ms between tries, so a writer that finds the lock taken by workers
+    storing articles one after another (each holding it ~10 ms) waited 30-55 ms for a
+    lock free most of that time (bench/RESULTS.md, issue 13). A try costs microseconds."""
+    dbapi_conn: sqlite3.Connection = conn.connection.driver_connection
+    dbapi_conn.execute("PRAGMA busy_timeout = 0")
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    try:
+        while time.monotonic() < deadline:
+            try:
+                dbapi_conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode & 0xFF != SQLITE_BUSY:
+                    break  # the last try below raises it as SQLAlchemy's error, as any other begin
+            time.sleep(EAGER_POLL_SECONDS)
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    finally:
+        dbapi_conn.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
 
 
-SQLITE_BUSY, SQLITE_READONLY, SQLITE_FULL = 5, 8, 13
+def writer(engine: Engine, eager: bool = False) -> Engine:
+    """The same engine, but its transactions take SQLite's write lock when they begin;
+    `eager`, waiting for it in short steps (_begin_eagerly): for the writes a client waits
+    on while workers write in turn (a job's creation), not for the workers themselves."""
+    return engine.execution_options(**{BEGIN_IMMEDIATE: True, EAGER: eager})
+
 PG_DISK_FULL, PG_READ_ONLY = "53100", "25006"
 
 

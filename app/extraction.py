@@ -35,6 +35,8 @@ log = logging.getLogger("newsdesk")
 # (text, the client's language hint)
 Text = tuple[str, str | None]
 Result = Extraction | AppError
+# Extraction processes of the service run this nice: reads and /health take milliseconds
+# and must not queue behind articles; extraction uses whatever CPU they leave.
 NICENESS = 10
 WARM_UP = "Port Elwin votes\nMaria Okafor, the mayor of Port Elwin, said: “We will vote on Monday.”\n"
 
@@ -95,14 +97,20 @@ class InProcess:
                 yield extraction
 
 
-def _serve(conn: Connection, model: str, skip: frozenset[str]) -> None:
+def lower_priority(niceness: int) -> None:
+    """Run this process at `niceness` (0-19), or at its own if it is niced more already:
+    an unprivileged process cannot raise its priority back."""
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    if niceness > current:
+        os.nice(niceness - current)
+
+
+def _serve(conn: Connection, model: str, skip: frozenset[str], niceness: int) -> None:
     """A worker process: load the pipeline once, then extract one text per message."""
     # Ctrl-C in a terminal reaches the whole process group: the parent decides when its
     # workers stop (it closes the pipe), so a worker never dies mid-answer on its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Below the service's own process: reads and /health take milliseconds and must not
-    # queue behind articles; extraction uses whatever CPU they leave.
-    os.nice(NICENESS)
+    lower_priority(niceness)
     try:
         extractor = Extractor(load_pipeline(model), skip=skip)
     except ModelNotFoundError as exc:
@@ -125,10 +133,11 @@ def _serve(conn: Connection, model: str, skip: frozenset[str]) -> None:
 
 
 class _Worker:
-    def __init__(self, context: multiprocessing.context.SpawnContext, model: str, skip: frozenset[str]) -> None:
+    def __init__(self, context: multiprocessing.context.SpawnContext, model: str, skip: frozenset[str],
+                 niceness: int) -> None:
         self.conn, child = context.Pipe()
         self.process: BaseProcess = context.Process(
-            target=_serve, args=(child, model, skip), name="newsdesk-extractor", daemon=True
+            target=_serve, args=(child, model, skip, niceness), name="newsdesk-extractor", daemon=True
         )
         self.process.start()
         child.close()
@@ -173,12 +182,14 @@ class _Worker:
 class WorkerPool:
     """`processes` extraction processes; each article waits at most `wait` seconds for a
     free one (else 503 Overloaded) and is extracted within `deadline` seconds (else its
-    process is killed and replaced, and the article fails alone)."""
+    process is killed and replaced, and the article fails alone). The processes run at
+    `niceness` (app.extraction.lower_priority)."""
 
     def __init__(self, model: str, *, processes: int, deadline: float, wait: float,
-                 skip: frozenset[str] = frozenset(), load_timeout: float = 120.0) -> None:
+                 skip: frozenset[str] = frozenset(), load_timeout: float = 120.0, niceness: int = NICENESS) -> None:
         self.model = model
         self.skip = skip
+        self.niceness = niceness
         self.processes = processes
         self.deadline = deadline
         self.wait = wait
@@ -214,7 +225,7 @@ class WorkerPool:
         return self.processes - self._idle.qsize()
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self._context, self.model, self.skip)
+        worker = _Worker(self._context, self.model, self.skip, self.niceness)
         with self._lock:
             self._all.add(worker)
         return worker

@@ -4,11 +4,13 @@ whole, whatever its Content-Length claims), its time, and how many are served at
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import PayloadTooLarge, problem
+from app.observability import API_HEADERS, HTTP_REQUESTS, read_request_id
 
 
 class BodyLimit:
@@ -114,7 +116,13 @@ class InFlightLimit:
     as in flight for long: under a flood of them the wait is in the loop's queue, read as
     the lateness of a timer (next_share), and only a share of requests is served until it
     falls back under `max_wait`. /health and /metrics are always served: they say whether
-    the service is up, overloaded or not."""
+    the service is up, overloaded or not.
+
+    It is the outermost layer of the app (app.main): a request shed here costs the event
+    loop its request id, the prebuilt 503 and a counter, not the request context's header
+    work, metric labels and access-log line. Shed requests carry the headers every answer has (its
+    request id among them) and are counted in /metrics under the route "(shed)", with no
+    access-log line each (a flood would write one per request)."""
 
     EXEMPT = frozenset({"/health", "/metrics"})
 
@@ -133,9 +141,9 @@ class InFlightLimit:
             slug="overloaded",
             headers={"Retry-After": "1"},
         )
-        self._shed_start: Message = {"type": "http.response.start", "status": 503,
-                                     "headers": response.raw_headers}
+        self._shed_headers = [*response.raw_headers, *API_HEADERS]
         self._shed_body: Message = {"type": "http.response.body", "body": response.body}
+        self._shed_count: dict[str, Any] = {}  # method -> its counter child, made once
 
     async def _watch_lag(self) -> None:
         loop = asyncio.get_running_loop()
@@ -184,7 +192,13 @@ class InFlightLimit:
             await self.app(scope, receive, send)
             return
         if not self._admits():
-            await send(self._shed_start)
+            method = scope["method"]
+            counter = self._shed_count.get(method)
+            if counter is None:
+                counter = self._shed_count[method] = HTTP_REQUESTS.labels(method, "(shed)", "503")
+            counter.inc()
+            request_id = (b"x-request-id", read_request_id(scope["headers"]).encode("latin-1"))
+            await send({"type": "http.response.start", "status": 503, "headers": [*self._shed_headers, request_id]})
             await send(self._shed_body)
             return
         self.in_flight += 1

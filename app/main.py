@@ -112,7 +112,8 @@ def create_app(settings: Settings | None = None, *, extractor: Extracts | None =
         app.include_router(module.router)
         app.state.route_methods += [(r.path_regex, r.methods) for r in module.router.routes]
     docs.mount_assets(app)
-    # The last added runs first: the request context wraps everything, errors included.
+    # The last added runs first: the request context wraps everything, errors included,
+    # but the overload limit, which sheds before it.
     app.add_middleware(HeadAsGet)
     app.add_middleware(TimeLimit, seconds=settings.request_timeout_seconds,
                        stream_seconds=settings.stream_timeout_seconds)
@@ -121,7 +122,6 @@ def create_app(settings: Settings | None = None, *, extractor: Extracts | None =
         max_bytes=settings.max_body_bytes,
         max_batch_bytes=settings.max_body_bytes * 16,
     )
-    app.add_middleware(InFlightLimit, max_in_flight=settings.max_in_flight, max_wait=settings.max_wait_ms / 1000)
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,
@@ -131,6 +131,8 @@ def create_app(settings: Settings | None = None, *, extractor: Extracts | None =
             expose_headers=["Location", "X-Request-ID", "Retry-After"],
         )
     app.add_middleware(RequestContext)
+    # Outermost: a request shed under overload costs as little as it can (app.limits).
+    app.add_middleware(InFlightLimit, max_in_flight=settings.max_in_flight, max_wait=settings.max_wait_ms / 1000)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -96,7 +96,8 @@ def configure_logging(level: str) -> None:
     logging.getLogger("uvicorn.access").disabled = True
 
 
-def _request_id(headers: list[tuple[bytes, bytes]]) -> str:
+def read_request_id(headers: list[tuple[bytes, bytes]]) -> str:
+    """The client's X-Request-ID if it is a valid one, else a new id."""
     for name, value in headers:
         if name == b"x-request-id":
             given = value.decode("latin-1")
@@ -124,7 +125,7 @@ class RequestContext:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _request_id(scope["headers"])
+        request_id = read_request_id(scope["headers"])
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         answer = _Answer(send, request_id, not scope["path"].startswith(DOCS_PATHS))

@@ -2,7 +2,7 @@
 
 Every article records the extractor version that produced its entities and quotes
 (app.nlp.pipeline.version). `POST /reextractions` and `newsdesk reextract` queue one job
-(services.create_reextraction) of those with another version (or none: stored before it was
+(store.create_reextraction) of those with another version (or none: stored before it was
 recorded), in chunks of CHUNK in id order, on the queue ingestion jobs use. Queue workers
 (app/jobs/worker.py) and the processes of `newsdesk reextract` claim its chunks alike, with a
 lease, and run each through run_chunk: every article is replaced in its own transaction
@@ -28,6 +28,7 @@ from app.bulk import WORKER, init_worker
 from app.config import Settings
 from app.errors import AppError, Overloaded
 from app.extraction import Extracts
+from app.jobs import store
 from app.models import article_table as article_t
 from app.models import job_table as job_t
 from app.prepared import reading
@@ -63,15 +64,15 @@ def run_chunk(engine: Engine, extractor: Extracts, job_id: int, position: int, i
             else:
                 services.reextract_article(engine, article_id, result)
             if time.monotonic() - renewed > lease / 4:
-                if not services.renew_claim(engine, job_id, position, worker):
+                if not store.renew_claim(engine, job_id, position, worker):
                     return False
                 renewed = time.monotonic()
     except Overloaded:  # every extraction process stayed busy with requests: another time
         pass
     if done < len(todo):
-        services.release_job_item(engine, job_id, position, worker)
+        store.release_job_item(engine, job_id, position, worker)
         return False
-    services.finish_chunk(engine, job_id, position, failures)
+    store.finish_chunk(engine, job_id, position, failures)
     return True
 
 
@@ -86,10 +87,10 @@ def _work(job_id: int, lease: float) -> None:
     engine, extractor = WORKER["engine"], WORKER["extractor"]
     worker = f"{socket.gethostname()}:{os.getpid()}:reextract"
     while True:
-        claimed = services.claim_job_item(engine, job_id, worker, lease)
+        claimed = store.claim_job_item(engine, job_id, worker, lease)
         if claimed is None:
-            services.complete_job(engine, job_id)
-            if _status(engine, job_id) not in services.UNFINISHED:
+            store.complete_job(engine, job_id)
+            if _status(engine, job_id) not in store.UNFINISHED:
                 return
             time.sleep(min(2.0, lease / 4))  # chunks in other workers' hands: theirs, or ours once they expire
             continue
@@ -138,14 +139,15 @@ def run(engine: Engine, settings: Settings, workers: int, on_progress: Callable[
 
     # spawn: a fresh interpreter per process, not a fork of one that may hold threads. One
     # process at least, with --workers 0 too: it says which version the articles are to have.
-    with multiprocessing.get_context("spawn").Pool(max(1, workers), initializer=init_worker) as pool:
-        job_id, created = services.create_reextraction(engine, pool.apply(_version), CHUNK)
+    with multiprocessing.get_context("spawn").Pool(max(1, workers), initializer=init_worker,
+                                                   initargs=(settings.worker_nice,)) as pool:
+        job_id, created = store.create_reextraction(engine, pool.apply(_version), CHUNK)
         if created:
             Queue(settings).enqueue(job_id)  # for `newsdesk serve` and `newsdesk worker` to share
         running = [pool.apply_async(_work, (job_id, settings.job_lease_seconds)) for _ in range(workers)]
         progress = _progress(engine, Progress(job_id, started=time.monotonic()))
         progress.before = progress.done + progress.failed
-        while progress.status in services.UNFINISHED:
+        while progress.status in store.UNFINISHED:
             on_progress(progress)
             for r in running:
                 if r.ready() and not r.successful():

@@ -1,4 +1,5 @@
-"""The one module that writes to the database: ingesting and deleting articles.
+"""The one module that writes articles to the database: ingesting, re-extracting and
+deleting them (the job queue's own rows are written by app/jobs/store.py).
 
 An article is written in one transaction with its authors, entities, mentions and quotes,
 so a failure at any point leaves nothing behind."""
@@ -8,13 +9,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Integer, bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -22,15 +23,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ColumnElement, Executable
 
 from app.db import writer
-from app.errors import AppError, Overloaded, problem_body
+from app.errors import AppError, Overloaded
 from app.extraction import Extracts
-from app.intake import NewArticle, from_payload, to_payload
+from app.intake import NewArticle
 from app.models import article_entity_table as article_entity_t
 from app.models import article_table as article_t
 from app.models import author_table as author_t
 from app.models import entity_table as entity_t
-from app.models import job_item_table as job_item_t
-from app.models import job_table as job_t
 from app.models import mention_table as mention_t
 from app.models import quote_table as quote_t
 from app.nlp.places import country_name, state_name
@@ -104,7 +103,7 @@ def ingest_article(engine: Engine, article: NewArticle, extraction: Extraction) 
             existing = find_existing(conn, article)
             if existing is not None:
                 return IngestResult(existing, created=False)
-            return IngestResult(_insert(conn, article, extraction), created=True)
+            return IngestResult(insert_article(conn, article, extraction), created=True)
     except IntegrityError:
         # Another writer stored the same url or text between our check and our insert
         # (possible on PostgreSQL, where the check does not lock): theirs stands.
@@ -115,7 +114,9 @@ def ingest_article(engine: Engine, article: NewArticle, extraction: Extraction) 
         return IngestResult(existing, created=False)
 
 
-def _insert(conn: Connection, article: NewArticle, extraction: Extraction) -> int:
+def insert_article(conn: Connection, article: NewArticle, extraction: Extraction) -> int:
+    """Store a new article with its extraction and rendered document, in the caller's
+    transaction (ingest_article, or a job's item with its outcome: app/jobs/store.py)."""
     now = datetime.now(UTC)
     article_id = conn.execute(
         insert(article_t).returning(article_t.c.id),
@@ -348,7 +349,7 @@ def _detach(conn: Connection, article_id: int) -> list[int]:
             )
         ).scalars()
     )
-    # In the order writers lock entities (see _insert).
+    # In the order writers lock entities (see _attach).
     links = conn.execute(
         select(article_entity_t.c.entity_id, article_entity_t.c.mention_count)
         .join(entity_t, entity_t.c.id == article_entity_t.c.entity_id)
@@ -376,266 +377,7 @@ def _drop_orphans(conn: Connection, entity_ids: list[int]) -> None:
         conn.execute(delete(entity_t).where(entity_t.c.id.in_(entity_ids), entity_t.c.article_count <= 0))
 
 
-# Jobs (app/jobs): articles sent with wait=false wait in job_item rows until a worker
-# claims one (a lease: claimed_at and worker), stores it and records the outcome.
-QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
-UNFINISHED = (QUEUED, RUNNING)
-
-
-class QueueFull(Overloaded):
-    slug = "queue-full"
-
-
-def _error_json(error: AppError) -> dict[str, object]:
-    return problem_body(error.status, error.detail, slug=error.slug, errors=error.errors)
-
-
-def create_job(engine: Engine, items: Sequence[NewArticle | AppError], max_queued: int,
-               retry_after: int) -> int:
-    """A job of these articles (an AppError: an item refused already), stored in one
-    transaction: once this returns, the work is in the database whatever the broker does."""
-    now = datetime.now(UTC)
-    waiting = sum(isinstance(item, NewArticle) for item in items)
-    with writer(engine).begin() as conn:
-        queued = conn.execute(
-            select(func.count()).select_from(job_item_t).where(job_item_t.c.status == QUEUED)
-        ).scalar_one()
-        if queued + waiting > max_queued:
-            raise QueueFull(
-                f"{queued} articles are waiting in jobs, and this server takes at most {max_queued}; "
-                "try again later.",
-                headers={"Retry-After": str(retry_after)},
-            )
-        job_id: int = conn.execute(
-            insert(job_t).returning(job_t.c.id),
-            {"status": QUEUED if waiting else FAILED, "total": len(items), "created_at": now,
-             "heartbeat_at": now, "finished_at": None if waiting else now},
-        ).scalar_one()
-        conn.execute(insert(job_item_t), [
-            {"job_id": job_id, "position": i, "status": QUEUED, "article": to_payload(item), "http_status": None,
-             "error": None}
-            if isinstance(item, NewArticle) else
-            {"job_id": job_id, "position": i, "status": FAILED, "article": None, "http_status": item.status,
-             "error": _error_json(item)}
-            for i, item in enumerate(items)
-        ])
-    return job_id
-
-
-def claim_job_item(engine: Engine, job_id: int, worker: str,
-                   lease: float) -> tuple[int, NewArticle | list[int]] | None:
-    """The next item of a job for `worker`: one waiting, or one whose claim is older than
-    `lease` seconds (its worker died). An item is an article to store, or a re-extraction's
-    chunk (its articles' ids). None when there is none, or the job is over."""
-    now = datetime.now(UTC)
-    claimable = and_(
-        job_item_t.c.job_id == job_id,
-        or_(job_item_t.c.status == QUEUED,
-            and_(job_item_t.c.status == RUNNING, job_item_t.c.claimed_at < now - timedelta(seconds=lease))),
-    )
-    with writer(engine).begin() as conn:
-        status = conn.execute(select(job_t.c.status).where(job_t.c.id == job_id)).scalar()
-        if status not in UNFINISHED:
-            return None
-        found = select(job_item_t.c.position, job_item_t.c.article, job_item_t.c.article_ids).where(claimable)
-        if conn.dialect.name == "postgresql":
-            # Workers on one job take different items instead of queueing on the same row.
-            # (SQLite has one writer at a time: BEGIN IMMEDIATE already serialises claims.)
-            found = found.with_for_update(skip_locked=True)
-        row = conn.execute(found.order_by(job_item_t.c.position).limit(1)).first()
-        if row is None:
-            return None
-        conn.execute(
-            update(job_item_t)
-            .where(job_item_t.c.job_id == job_id, job_item_t.c.position == row.position)
-            .values(status=RUNNING, claimed_at=now, worker=worker)
-        )
-        # Items before the job: cancel_job takes its locks in the same order.
-        conn.execute(
-            update(job_t).where(job_t.c.id == job_id, job_t.c.status.in_(UNFINISHED))
-            .values(status=RUNNING, heartbeat_at=now)
-        )
-        return row.position, from_payload(row.article) if row.article_ids is None else list(row.article_ids)
-
-
-def _finish_item(conn: Connection, job_id: int, position: int, **values: object) -> None:
-    # Only a claimed item: when a lease ran out and two workers both got to the end, the
-    # first outcome stands (the second found the first one's article: a duplicate).
-    conn.execute(
-        update(job_item_t)
-        .where(job_item_t.c.job_id == job_id, job_item_t.c.position == position, job_item_t.c.status == RUNNING)
-        .values(article=None, **values)
-    )
-
-
-def store_job_item(engine: Engine, job_id: int, position: int, article: NewArticle,
-                   extraction: Extraction | None) -> None:
-    """Store a job's article and record it done, in one transaction: an item is done if
-    and only if its article is stored. Without an extraction, only an article already
-    stored (found before extracting) is recorded."""
-    for attempt in range(2):
-        try:
-            with writer(engine).begin() as conn:
-                existing = find_existing(conn, article)
-                if existing is None and extraction is None:
-                    raise ValueError("the article is not stored and there is no extraction to store")
-                article_id = existing if existing is not None else _insert(conn, article, extraction)  # type: ignore[arg-type]
-                _finish_item(conn, job_id, position, status=DONE, http_status=200 if existing else 201,
-                             article_id=article_id)
-            ARTICLES_INGESTED.labels("duplicate" if existing else "created").inc()
-            return
-        except IntegrityError:
-            # Another writer stored the same url or text between our check and our insert
-            # (PostgreSQL): the next attempt finds theirs.
-            if attempt:
-                raise
-
-
-def fail_job_item(engine: Engine, job_id: int, position: int, error: AppError) -> None:
-    with writer(engine).begin() as conn:
-        _finish_item(conn, job_id, position, status=FAILED, http_status=error.status, error=_error_json(error))
-    ARTICLES_INGESTED.labels("failed").inc()
-
-
-def complete_job(engine: Engine, job_id: int) -> None:
-    """Mark a job finished once none of its items waits or runs: done, or failed when
-    every item failed."""
-    with writer(engine).begin() as conn:
-        counts: dict[str, int] = {status: n for status, n in conn.execute(
-            select(job_item_t.c.status, func.count()).where(job_item_t.c.job_id == job_id)
-            .group_by(job_item_t.c.status)
-        )}
-        if counts.get(QUEUED) or counts.get(RUNNING):
-            return
-        conn.execute(
-            update(job_t).where(job_t.c.id == job_id, job_t.c.status.in_(UNFINISHED))
-            .values(status=DONE if counts.get(DONE) else FAILED, finished_at=datetime.now(UTC))
-        )
-
-
-def cancel_job(engine: Engine, job_id: int) -> str | None:
-    """Cancel a job's waiting items (those a worker holds finish); the job's status
-    after, or None when there is no such job."""
-    with writer(engine).begin() as conn:
-        status = conn.execute(select(job_t.c.status).where(job_t.c.id == job_id)).scalar()
-        if status not in UNFINISHED:
-            return status
-        conn.execute(
-            update(job_item_t).where(job_item_t.c.job_id == job_id, job_item_t.c.status == QUEUED)
-            .values(status=CANCELLED, article=None)
-        )
-        conn.execute(
-            update(job_t).where(job_t.c.id == job_id, job_t.c.status.in_(UNFINISHED))
-            .values(status=CANCELLED, finished_at=datetime.now(UTC))
-        )
-        return CANCELLED
-
-
-def stalled_jobs(engine: Engine, lease: float) -> list[int]:
-    """Unfinished jobs no worker has shown itself on for `lease` seconds (its worker died,
-    or the broker lost the message): their heartbeats are set to now, so that one sweep
-    sends each to the queue again, and their ids returned for that."""
-    now = datetime.now(UTC)
-    found = select(job_t.c.id).where(
-        job_t.c.status.in_(UNFINISHED), job_t.c.heartbeat_at < now - timedelta(seconds=lease)
-    )
-    with engine.connect() as conn:
-        # A look first, without SQLite's write lock: nearly every sweep finds nothing.
-        if conn.execute(found.limit(1)).first() is None:
-            return []
-    with writer(engine).begin() as conn:
-        if conn.dialect.name == "postgresql":
-            found = found.with_for_update(skip_locked=True)
-        ids = list(conn.execute(found.order_by(job_t.c.id).limit(1000)).scalars())
-        if ids:
-            conn.execute(update(job_t).where(job_t.c.id.in_(ids)).values(heartbeat_at=now))
-    return ids
-
-
-# Re-extraction (app/reextraction.py) as a job: its items are chunks of the articles
-# another extractor version made, claimed like an ingestion job's articles.
-REEXTRACT = "reextract"
-
-
 def out_of_date(version: str, column: Any = article_t.c.extractor_version) -> ColumnElement[bool]:
     """Articles another extractor version made (or stored before versions were recorded);
     by `column`, those whose document another release rendered."""
     return or_(column.is_(None), column != version)
-
-
-def create_reextraction(engine: Engine, version: str, chunk: int) -> tuple[int, bool]:
-    """The unfinished re-extraction job, or a new one of the articles out of date for
-    `version`, `chunk` at a time in id order: (its id, whether it is new). With none out
-    of date, the new job is done at once."""
-    unfinished = select(job_t.c.id).where(job_t.c.kind == REEXTRACT, job_t.c.status.in_(UNFINISHED))
-    with engine.connect() as conn:
-        # Read before the write lock: on SQLite it would hold up every writer meanwhile.
-        if (running := conn.execute(unfinished).scalar()) is not None:
-            return running, False
-        ids = list(conn.execute(select(article_t.c.id).where(out_of_date(version)).order_by(article_t.c.id)).scalars())
-    now = datetime.now(UTC)
-    try:
-        with writer(engine).begin() as conn:
-            if (running := conn.execute(unfinished).scalar()) is not None:
-                return running, False
-            job_id: int = conn.execute(insert(job_t).returning(job_t.c.id), {
-                "kind": REEXTRACT, "status": QUEUED if ids else DONE, "total": len(ids), "created_at": now,
-                "heartbeat_at": now, "finished_at": None if ids else now,
-            }).scalar_one()
-            if ids:
-                # An item's position is its first article's place in the job: an article's
-                # index in GET /jobs/{id} is its chunk's position plus its place in the chunk.
-                conn.execute(insert(job_item_t), [
-                    {"job_id": job_id, "position": start, "status": QUEUED, "article_ids": ids[start:start + chunk],
-                     "size": len(ids[start:start + chunk])}
-                    for start in range(0, len(ids), chunk)
-                ])
-    except IntegrityError:
-        # Another API instance made one between our look and our insert (PostgreSQL; the
-        # partial unique index of migration 0011): theirs runs.
-        with engine.connect() as conn:
-            running = conn.execute(unfinished).scalar()
-        if running is None:
-            raise
-        return running, False
-    return job_id, True
-
-
-def renew_claim(engine: Engine, job_id: int, position: int, worker: str) -> bool:
-    """Keep `worker`'s claim on a chunk for another lease (and the job off the sweep's
-    list); False when the claim is not its own any more (the lease ran out meanwhile)."""
-    now = datetime.now(UTC)
-    with writer(engine).begin() as conn:
-        held = conn.execute(
-            update(job_item_t).where(job_item_t.c.job_id == job_id, job_item_t.c.position == position,
-                                     job_item_t.c.status == RUNNING, job_item_t.c.worker == worker)
-            .values(claimed_at=now)
-        ).rowcount
-        conn.execute(update(job_t).where(job_t.c.id == job_id, job_t.c.status.in_(UNFINISHED))
-                     .values(heartbeat_at=now))
-    return bool(held)
-
-
-def release_job_item(engine: Engine, job_id: int, position: int, worker: str) -> None:
-    """Give a chunk back unfinished (the worker is stopping): the next worker claims it at
-    once, and skips what was done (those articles are at its version already)."""
-    with writer(engine).begin() as conn:
-        conn.execute(
-            update(job_item_t).where(job_item_t.c.job_id == job_id, job_item_t.c.position == position,
-                                     job_item_t.c.status == RUNNING, job_item_t.c.worker == worker)
-            .values(status=QUEUED, claimed_at=None, worker=None)
-        )
-
-
-def finish_chunk(engine: Engine, job_id: int, position: int,
-                 failures: Sequence[tuple[int, int, AppError]]) -> None:
-    """Record a re-extraction chunk done, with its failures (index, article id, error):
-    failed if every article of it failed. Articles re-extracted were stored each in its
-    own transaction already; a failed one keeps its old extraction."""
-    with writer(engine).begin() as conn:
-        _finish_item(
-            conn, job_id, position,
-            status=case((job_item_t.c.size == len(failures), FAILED), else_=DONE) if failures else DONE,
-            failed=len(failures),
-            error=[{"index": i, "id": a, "error": _error_json(e)} for i, a, e in failures] or None,
-        )

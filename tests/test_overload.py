@@ -47,7 +47,12 @@ def test_requests_past_the_bound_are_shed_at_once(start_server: Callable[..., st
             assert_problem(r, 503)
             assert r.headers["Retry-After"].isdigit()
             assert "try again" in r.json()["detail"]
+            assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-request-id"]
             assert c.get("/health").status_code == 200  # always served
+            # Shed before the request context (no access-log line): counted by the limit itself.
+            shed = 'newsdesk_http_requests_total{method="GET",route="(shed)",status="503"} '
+            counted = [line for line in c.get("/metrics").text.splitlines() if line.startswith(shed)]
+            assert counted and float(counted[0].removeprefix(shed)) >= 1  # the polling may have met one too
     finally:
         statuses = sorted(finish(sock) for sock in clients)
     assert statuses == [200, 201]  # the same article twice: stored once

@@ -6,6 +6,7 @@ again with what it finished skipped. Articles are served from documents rendered
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -24,6 +25,7 @@ from app import reextraction, services
 from app.config import Settings
 from app.extraction import InProcess
 from app.intake import from_json
+from app.jobs import store
 from app.nlp.pipeline import STAGES, Extractor
 from app.prepared import reading
 from app.queries.articles import article_detail
@@ -233,15 +235,39 @@ def test_an_article_the_extractor_breaks_on_fails_alone_and_keeps_its_extraction
     counts_hold(engine)
 
 
+@pytest.mark.parametrize("page", [1, 4, 5])
+def test_a_reextraction_is_made_a_page_of_ids_at_a_time_in_whole_chunks(
+    engine: Engine, extractor: Extractor, page: int
+) -> None:
+    """Pages of 2 (1 rounds up to a chunk), 4 and 4 (5 rounds down) ids: the chunks are those
+    of all the articles out of date at once, in id order, each position its first
+    article's place in the job."""
+    ids = made_by_an_older_extractor(engine, extractor, [numbered(i) for i in range(7)])
+    with engine.connect() as conn:  # the fourth is up to date: skipped
+        conn.execute(text("UPDATE article SET extractor_version = :v WHERE id = :a"),
+                     {"v": extractor.version, "a": ids[3]})
+        conn.commit()
+    job_id, created = store.create_reextraction(engine, extractor.version, 2, page=page)
+    assert created
+    with engine.connect() as conn:
+        items = conn.execute(text("SELECT position, article_ids, size, status FROM job_item WHERE job_id = :j "
+                                  "ORDER BY position"), {"j": job_id}).all()
+        total, status = conn.execute(text("SELECT total, status FROM job WHERE id = :j"), {"j": job_id}).one()
+    stale = [i for i in ids if i != ids[3]]
+    chunks = [(n, json.loads(a) if isinstance(a, str) else a, size, state) for n, a, size, state in items]
+    assert chunks == [(n, stale[n:n + 2], len(stale[n:n + 2]), "queued") for n in range(0, len(stale), 2)]
+    assert (total, status) == (len(stale), "queued")
+
+
 def test_a_chunk_a_dead_worker_held_is_taken_again_and_what_it_did_is_skipped(
     make_client: Any, engine: Engine, extractor: Extractor
 ) -> None:
     ids = made_by_an_older_extractor(engine, extractor, [HARBOUR, RAIL, FARM])
-    job_id, created = services.create_reextraction(engine, extractor.version, reextraction.CHUNK)
+    job_id, created = store.create_reextraction(engine, extractor.version, reextraction.CHUNK)
     assert created
     # A worker claims the chunk, re-extracts its first article, and dies (SIGKILL: nothing
     # given back). Its claim holds until the lease runs out.
-    position, chunk = services.claim_job_item(engine, job_id, "dead:1", 1.0) or (None, None)
+    position, chunk = store.claim_job_item(engine, job_id, "dead:1", 1.0) or (None, None)
     assert position == 0 and chunk == ids
     (extraction,) = extractor.extract_many([HARBOUR])
     assert services.reextract_article(engine, ids[0], extraction)

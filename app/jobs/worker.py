@@ -2,10 +2,10 @@
 outcome (or a re-extraction's chunk, app/reextraction.py); stalled jobs sent to the queue again.
 
 Delivery is at least once, storage exactly once. A worker claims one article at a time
-(services.claim_job_item) and records it done in the transaction that stores it
-(services.store_job_item), so an article is never half-written and never stored twice:
+(store.claim_job_item) and records it done in the transaction that stores it
+(store.store_job_item), so an article is never half-written and never stored twice:
 a worker killed mid-article leaves its claim, which expires after the lease; the job,
-silent for that long, is swept up (services.stalled_jobs) and sent to the queue again,
+silent for that long, is swept up (store.stalled_jobs) and sent to the queue again,
 and the next worker claims the article again. Two workers that both get an article
 store it once (the dedupe by url and text of every ingest)."""
 
@@ -15,6 +15,9 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import Protocol
 
 from huey.consumer import Consumer
@@ -24,6 +27,7 @@ from app import reextraction, services
 from app.errors import AppError
 from app.extraction import Extracts
 from app.intake import NewArticle
+from app.jobs import store
 from app.jobs.queue import Queue
 
 log = logging.getLogger("newsdesk")
@@ -47,42 +51,57 @@ class JobRunner:
 
     def __call__(self, job_id: int) -> None:
         worker = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
-        while True:
-            if self.stop.is_set():
-                # Shutting down between two articles: the rest goes back to the queue.
+        # Each article is stored in a thread of its own while the next one is claimed and
+        # extracted: the extraction process works while this one writes, where it waited
+        # for each store before (~13 ms an article of ~210, bench/RESULTS.md). At most one
+        # store is behind; its error is raised here, before the next is handed over.
+        with ThreadPoolExecutor(1, thread_name_prefix="newsdesk-store") as writes:
+            behind: Future[None] | None = None
+            while True:
+                if self.stop.is_set():
+                    _wait(behind)
+                    # Shutting down between two articles: the rest goes back to the queue.
+                    self.queue.enqueue(job_id, 1)
+                    return
+                claimed = store.claim_job_item(self.engine, job_id, worker, self.lease)
+                if claimed is None:
+                    break
+                position, work = claimed
+                if isinstance(work, NewArticle):
+                    write = self._one(job_id, position, work)
+                    _wait(behind)
+                    behind = writes.submit(write)
+                    continue
+                _wait(behind)
+                reextraction.run_chunk(self.engine, self.extractor, job_id, position, work, worker, self.lease,
+                                       self.stop)
+                # One chunk a message, then the job goes to the back of the queue: an ingestion
+                # job sent meanwhile waits for the chunks ahead of it, not for the whole corpus.
                 self.queue.enqueue(job_id, 1)
                 return
-            claimed = services.claim_job_item(self.engine, job_id, worker, self.lease)
-            if claimed is None:
-                break
-            position, work = claimed
-            if isinstance(work, NewArticle):
-                self._one(job_id, position, work)
-                continue
-            reextraction.run_chunk(self.engine, self.extractor, job_id, position, work, worker, self.lease,
-                                   self.stop)
-            # One chunk a message, then the job goes to the back of the queue: an ingestion
-            # job sent meanwhile waits for the chunks ahead of it, not for the whole corpus.
-            self.queue.enqueue(job_id, 1)
-            return
-        services.complete_job(self.engine, job_id)
+            _wait(behind)
+        store.complete_job(self.engine, job_id)
 
-    def _one(self, job_id: int, position: int, article: NewArticle) -> None:
+    def _one(self, job_id: int, position: int, article: NewArticle) -> Callable[[], None]:
+        """Extract a claimed article; the write that records its outcome."""
         with self.engine.connect() as conn:
             if services.find_existing(conn, article) is not None:
                 # Stored already (sent before, or by the worker whose lease ran out): no
                 # extraction spent on it.
-                services.store_job_item(self.engine, job_id, position, article, None)
-                return
+                return partial(store.store_job_item, self.engine, job_id, position, article, None)
         try:
             (result,) = self.extractor.extract_each([(article.text, article.language)])
         except AppError as exc:  # no extraction process came free in time
             result = exc
         if isinstance(result, AppError):
             # Breaks the extractor (or past its deadline): this article fails alone.
-            services.fail_job_item(self.engine, job_id, position, result)
-        else:
-            services.store_job_item(self.engine, job_id, position, article, result)
+            return partial(store.fail_job_item, self.engine, job_id, position, result)
+        return partial(store.store_job_item, self.engine, job_id, position, article, result)
+
+
+def _wait(write: Future[None] | None) -> None:
+    if write is not None:
+        write.result()
 
 
 def sweep(engine: Engine, queue: Queue, lease: float, stop: threading.Event) -> None:
@@ -90,7 +109,7 @@ def sweep(engine: Engine, queue: Queue, lease: float, stop: threading.Event) -> 
     interval = max(0.5, lease / 4)
     while not stop.wait(interval):
         try:
-            for job_id in services.stalled_jobs(engine, lease):
+            for job_id in store.stalled_jobs(engine, lease):
                 log.warning("job %d was silent for %g s: sent to the queue again", job_id, lease)
                 queue.enqueue(job_id)
         except Exception:  # the database is away for a moment: try at the next sweep

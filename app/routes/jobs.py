@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app import services
 from app.auth import WriteAccess
 from app.deps import JSON, Cursor, EngineDep, Id, Limit, run_read, run_write
 from app.errors import Conflict, NotFound
+from app.jobs import store
 from app.openapi_docs import CONFLICT, DELETE_ERRORS, ERRORS, JOB_EXAMPLE, LIST_ERRORS
 from app.queries import jobs
 from app.schemas import JobDetail, JobPage
@@ -37,9 +37,9 @@ async def get_job(request: Request, job_id: Id) -> Response:
     responses={**DELETE_ERRORS, 409: CONFLICT},
 )
 async def cancel_job(request: Request, job_id: Id, engine: EngineDep) -> Response:
-    status = await run_write(request, services.cancel_job, engine, job_id)
+    status = await run_write(request, store.cancel_job, engine, job_id)
     if status is None:
         raise NotFound(f"No job with id {job_id}.")
-    if status != services.CANCELLED:
+    if status != store.CANCELLED:
         raise Conflict(f"Job {job_id} has finished already ({status}): there is nothing to cancel.")
     return JSON(await run_read(request, jobs.get_job, job_id))

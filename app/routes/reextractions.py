@@ -6,10 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app import reextraction, services
+from app import reextraction
 from app.auth import KeyRequired
 from app.deps import JSON, run_read, run_write
 from app.errors import Overloaded
+from app.jobs import store
 from app.openapi_docs import REEXTRACTION_RESPONSES
 from app.queries import jobs
 from app.schemas import JobDetail
@@ -34,7 +35,7 @@ async def reextract(request: Request) -> Response:
     if state.queue is None:
         raise Overloaded("The job queue is unavailable; try again later, or run `newsdesk reextract`.",
                          headers={"Retry-After": "60"})
-    job_id, created = await run_write(request, services.create_reextraction, state.engine,
+    job_id, created = await run_write(request, store.create_reextraction, state.engine,
                                       state.extractor.version, reextraction.CHUNK)
     if created:
         # Committed first, as an ingestion job: a message for a job not yet visible finds nothing.
