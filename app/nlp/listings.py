@@ -8,8 +8,9 @@ teams of a results listing, which the model takes for their towns or misses ("NE
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from app.nlp.mentions import Mention
 from app.nlp.places import is_place_name, region_name
@@ -75,13 +76,28 @@ def players(text: str) -> Iterator[Mention]:
         yield Mention(found.group(1), found.start(1), found.end(1), "PERSON")
 
 
-def _team_name(team: Mention, mentions: list[Mention], certain: bool) -> bool:
+class _ByStart:
+    """Mentions sorted by where they start: those overlapping a span are a bisection and a
+    short walk away, not a pass over all (a long results page has thousands of rows)."""
+
+    def __init__(self, mentions: Sequence[Mention]) -> None:
+        self.items = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.items]
+        self.widest = max((m.end - m.start for m in self.items), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[Mention]:
+        i = bisect.bisect_left(self.starts, start - self.widest)
+        j = bisect.bisect_left(self.starts, end)
+        return [m for m in self.items[i:j] if m.end > start]
+
+
+def _team_name(team: Mention, model_mentions: _ByStart, certain: bool) -> bool:
     """A row's name is a team's when it is a town's or a region's (the team it fields),
     written in capitals as standings are, or a body to the model; a person's scores
     ("Tiger Woods 68 70") make no team."""
     # A model's span running over the figures ("Suwon 3 Daegu 2" as a person) says nothing.
-    model = [m.label for m in mentions
-             if m.start < team.end and team.start < m.end and not any(c.isdigit() for c in m.text)]
+    model = [m.label for m in model_mentions.overlapping(team.start, team.end)
+             if not any(c.isdigit() for c in m.text)]
     if "PERSON" in model:
         return False
     name = team.text
@@ -95,9 +111,11 @@ _NOT_TOWNS = {"The", "In", "At", "From", "And", "But", "Sen", "Rep", "Gov"}
 def with_places(text: str, mentions: list[Mention]) -> list[Mention]:
     """The model's mentions with the listing's places and teams in place of those they
     overlap; a person in a listing's row (a golfer's scores) stays a person."""
-    found = (list(places(text)) + [t for t, certain in teams(text) if _team_name(t, mentions, certain)]
+    model = _ByStart(mentions)
+    found = (list(places(text)) + [t for t, certain in teams(text) if _team_name(t, model, certain)]
              + list(players(text)))
     if not found:
         return mentions
-    kept = [m for m in mentions if not any(p.start < m.end and m.start < p.end for p in found)]
+    listed = _ByStart(found)
+    kept = [m for m in mentions if not listed.overlapping(m.start, m.end)]
     return sorted(kept + found, key=lambda m: m.start)
