@@ -292,7 +292,7 @@ def _continued_after_aside(verb: Token) -> Token | None:
             continue
         cc = next((c for c in verb.children if c.dep_ == "cc" and verb.i < c.i < conj.i), None)
         has_subject = any(c.dep_ in NOMINAL_SUBJECTS and c.i < conj.i for c in conj.children)
-        if cc is not None and cc.i > 0 and verb.doc[cc.i - 1].text == "," and has_subject:
+        if cc is not None and verb.doc[cc.i - 1].text == "," and has_subject:
             return conj
     return None
 
