@@ -15,6 +15,7 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from app.migrate import alembic_config
 
@@ -176,3 +177,35 @@ def test_stored_split_quotes_become_one_quote_with_parts(engine: Engine, make_cl
     assert all(q["text"] == body[q["start"]:q["end"]] for q in quotes)
     entity = make_client().get("/entities/1").json()
     assert entity["quote_count"] == 4
+
+
+def _sqlite_error(code: int) -> OperationalError:
+    orig = sqlite3.OperationalError("database is locked" if code == 5 else "disk I/O error")
+    orig.sqlite_errorcode = code  # type: ignore[attr-defined]
+    return OperationalError("BEGIN IMMEDIATE", {}, orig)
+
+
+def test_an_sqlite_upgrade_found_locked_at_once_is_tried_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import migrate
+
+    calls: list[int] = []
+
+    def locked_twice(_engine: object) -> None:
+        calls.append(1)
+        if len(calls) < 3:
+            raise _sqlite_error(5)
+
+    monkeypatch.setattr(migrate, "_upgrade", locked_twice)
+    monkeypatch.setattr(migrate.time, "sleep", lambda _s: None)
+    migrate.upgrade(None)  # type: ignore[arg-type]
+    assert len(calls) == 3
+
+    calls.clear()
+    def broken(_engine: object) -> None:
+        calls.append(1)
+        raise _sqlite_error(10)
+
+    monkeypatch.setattr(migrate, "_upgrade", broken)
+    with pytest.raises(OperationalError):
+        migrate.upgrade(None)  # type: ignore[arg-type]
+    assert len(calls) == 1  # another error than "locked" is not tried again
