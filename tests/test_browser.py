@@ -42,6 +42,13 @@ def wait_for(driver: Any, css: str, seconds: float = 20) -> list[Any]:
     return driver.find_elements(By.CSS_SELECTOR, css)  # type: ignore[no-any-return]
 
 
+def wait_until_loaded(driver: Any, url_part: str, seconds: float = 20) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, seconds).until(
+        lambda d: url_part in d.current_url and d.execute_script("return document.readyState") == "complete")
+
+
 def test_docs_render_the_operations(site: tuple[str, dict[str, Any]], driver: Any) -> None:
     base, _ = site
     driver.get(f"{base}/docs")
@@ -87,8 +94,10 @@ def test_search_form_returns_results(site: tuple[str, dict[str, Any]], driver: A
     box = wait_for(driver, "input#q")[0]
     box.send_keys("peace OR ceasefire")
     driver.find_element(By.CSS_SELECTOR, "form.search button").click()
+    # The home page lists articles too: wait for the results page itself, or the
+    # elements found may belong to the page being left (stale a moment later).
+    wait_until_loaded(driver, "q=peace+OR+ceasefire")
     results = wait_for(driver, "ol.articles li a.title")
-    assert "q=peace+OR+ceasefire" in driver.current_url
     assert any("Azerbaijan" in r.text for r in results)
     assert wait_for(driver, "ol.quotes li")
 
