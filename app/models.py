@@ -51,6 +51,9 @@ class Article(SQLModel, table=True):
         # Newest first, keyset on (sort_at, id): the default listing and its filters.
         Index("ix_article_sort", "sort_at", "id"),
         Index("ix_article_source_sort", "source", "sort_at", "id"),
+        # The articles another extractor or release made, in id order (re-extraction's
+        # paging) without reading the rows: the versions are stored after the text.
+        Index("ix_article_versions", "id", "extractor_version", "document_version"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -166,12 +166,9 @@ def stale(engine: Engine, version: str, after: int = 0,
           column: Any = article_t.c.extractor_version, chunk: int = 256) -> Iterator[list[int]]:
     """The ids of articles whose `column` (by default the extractor version) is another than
     `version`, or none, `chunk` at a time, in id order."""
-    other = services.out_of_date(version, column)
     while True:
         with engine.connect() as conn:
-            ids = list(conn.execute(
-                select(article_t.c.id).where(article_t.c.id > after, other).order_by(article_t.c.id).limit(chunk)
-            ).scalars())
+            ids = list(conn.execute(services.out_of_date(version, after, chunk, column)).scalars())
         if not ids:
             return
         yield ids

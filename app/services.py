@@ -15,12 +15,12 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Integer, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Connection, Integer, Select, bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql import ColumnElement, Executable
+from sqlalchemy.sql import Executable
 
 from app.db import writer
 from app.errors import AppError, Overloaded
@@ -377,7 +377,10 @@ def _drop_orphans(conn: Connection, entity_ids: list[int]) -> None:
         conn.execute(delete(entity_t).where(entity_t.c.id.in_(entity_ids), entity_t.c.article_count <= 0))
 
 
-def out_of_date(version: str, column: Any = article_t.c.extractor_version) -> ColumnElement[bool]:
-    """Articles another extractor version made (or stored before versions were recorded);
-    by `column`, those whose document another release rendered."""
-    return or_(column.is_(None), column != version)
+def out_of_date(version: str, after: int = 0, limit: int = 256,
+                column: Any = article_t.c.extractor_version) -> Select[int]:
+    """The ids of articles another extractor version made (or stored before versions were
+    recorded), after `after`, at most `limit`, in id order; by `column`, those whose
+    document another release rendered. Read from ix_article_versions alone."""
+    return (select(article_t.c.id).where(article_t.c.id > after, or_(column.is_(None), column != version))
+            .order_by(article_t.c.id).limit(limit))

@@ -317,3 +317,18 @@ def test_newsdesk_worker_runs_a_reextraction_on_postgres_through_redis(
     assert done["status"] == "done" and done["counts"]["stored"] == 12, log.read_text()
     assert set(versions(engine).values()) == {extractor.version}
     counts_hold(engine)
+
+
+@pytest.mark.parametrize("column", ["extractor_version", "document_version"])
+def test_out_of_date_articles_are_found_without_reading_their_rows(engine: Engine, column: str) -> None:
+    """The versions are stored after the text: paging by them must read the index alone,
+    or asking an up-to-date corpus "anything to re-extract?" reads every article."""
+    from app.models import article_table
+
+    query = services.out_of_date("v2", 10, 256, article_table.c[column])
+    compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL chooses an index-only scan by its statistics, not by the query")
+        plan = " ".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+    assert "COVERING INDEX ix_article_versions" in plan, plan

@@ -18,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 from app.db import writer
 from app.errors import AppError, Overloaded, problem_body
 from app.intake import NewArticle, from_payload, to_payload
-from app.models import article_table as article_t
 from app.models import job_item_table as job_item_t
 from app.models import job_table as job_t
 from app.nlp.types import Extraction
@@ -217,13 +216,12 @@ def create_reextraction(engine: Engine, version: str, chunk: int,
     a job; on SQLite the reading is done under the write lock, as the storing always was."""
     unfinished = select(job_t.c.id).where(job_t.c.kind == REEXTRACT, job_t.c.status.in_(UNFINISHED))
     per_page = max(1, page // chunk) * chunk
-    stale = select(article_t.c.id).where(out_of_date(version)).order_by(article_t.c.id).limit(per_page)
     with engine.connect() as conn:
         # Looks before the write lock, which on SQLite holds up every writer: nearly always
         # the answer (a job running, or nothing to do) without it.
         if (running := conn.execute(unfinished).scalar()) is not None:
             return running, False
-        any_stale = conn.execute(stale.limit(1)).first() is not None
+        any_stale = conn.execute(out_of_date(version, limit=1)).first() is not None
     now = datetime.now(UTC)
     try:
         with writer(engine).begin() as conn:
@@ -234,7 +232,7 @@ def create_reextraction(engine: Engine, version: str, chunk: int,
                 "heartbeat_at": now, "finished_at": None if any_stale else now,
             }).scalar_one()
             total, after = 0, 0
-            while any_stale and (ids := list(conn.execute(stale.where(article_t.c.id > after)).scalars())):
+            while any_stale and (ids := list(conn.execute(out_of_date(version, after, per_page)).scalars())):
                 # An item's position is its first article's place in the job: an article's
                 # index in GET /jobs/{id} is its chunk's position plus its place in the chunk.
                 conn.execute(insert(job_item_t), [
