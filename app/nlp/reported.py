@@ -59,27 +59,20 @@ def _next_report(first: Token, last: Token | None, verb: Token) -> Token | None:
     deal would help and warned that …"): a speech verb coordinated in the reporting
     verb's own form, with no subject of its own. What it reports is not the first verb's
     content, and its source is the first verb's."""
-    doc = verb.doc
-    for tok in doc[first.left_edge.i + 2:(last or first).right_edge.i + 1]:
-        if (tok.dep_ == "conj" and tok.pos_ == "VERB" and tok.tag_ == verb.tag_ and lemma(tok) in SPEECH_ACTS
-                and not any(c.dep_ in NOMINAL_SUBJECTS for c in tok.children)):
-            return tok
-    return None
+    return _first_in_content(first, last, lambda tok, _start, _end: (
+        tok.dep_ == "conj" and tok.pos_ == "VERB" and tok.tag_ == verb.tag_ and lemma(tok) in SPEECH_ACTS
+        and not any(c.dep_ in NOMINAL_SUBJECTS for c in tok.children)))
 
 
 def _report_of_its_own(first: Token, last: Token | None) -> Token | None:
     """A report by another source that the parse coordinated at the end of the content
     ("emphasized the gains, and human rights groups warned that …"): where the content
     stops."""
-    doc = first.doc
-    end = (last or first).right_edge
-    for tok in doc[first.left_edge.i + 2:end.i + 1]:
-        if (tok.dep_ == "conj" and tok.pos_ == "VERB" and lemma(tok) in SPEECH_ACTS and tok.right_edge.i >= end.i
-                and any(c.dep_ in NOMINAL_SUBJECTS for c in tok.children)
-                and doc[tok.left_edge.i - 1].dep_ == "cc" and doc[tok.left_edge.i - 2].text in (",", ";")
-                and _marks_balanced(doc[first.left_edge.i:tok.i])):
-            return tok
-    return None
+    return _first_in_content(first, last, lambda tok, start, end: (
+        tok.dep_ == "conj" and tok.pos_ == "VERB" and lemma(tok) in SPEECH_ACTS and tok.right_edge.i >= end.i
+        and any(c.dep_ in NOMINAL_SUBJECTS for c in tok.children)
+        and tok.doc[tok.left_edge.i - 1].dep_ == "cc" and tok.doc[tok.left_edge.i - 2].text in (",", ";")
+        and _marks_balanced(tok.doc[start.i:tok.i])))
 
 
 # Participles that report ("…, saying …", "…, citing …"); not "continuing", "posting",
@@ -92,14 +85,19 @@ def _participle_report(first: Token, last: Token | None) -> Token | None:
     repairs would finish by June, adding that …"): the next thing the same source says,
     which annotators take as an attribution of its own. Participles of other verbs
     ("…, creating …") are kept with the content (five times as often as cut), so they stay."""
-    doc = first.doc
+    return _first_in_content(first, last, lambda tok, start, end: (
+        tok.tag_ == "VBG" and lemma(tok) in _REPORTING_PARTICIPLES and tok.left_edge.i == tok.i
+        and tok.right_edge.i >= end.i and tok.doc[tok.i - 1].text == ","
+        and _marks_balanced(tok.doc[start.i:tok.i])))  # not inside a quotation
+
+
+def _first_in_content(first: Token, last: Token | None,
+                      found: Callable[[Token, Token, Token], bool]) -> Token | None:
+    """The first word of a content (the subtrees of `first` to `last`), past its first two,
+    that `found(word, content's first word, content's last word)` accepts: where a second
+    report begins."""
     start, end = first.left_edge, (last or first).right_edge
-    for tok in doc[start.i + 2:end.i + 1]:
-        if (tok.tag_ == "VBG" and lemma(tok) in _REPORTING_PARTICIPLES and tok.left_edge.i == tok.i
-                and tok.right_edge.i >= end.i and doc[tok.i - 1].text == ","
-                and _marks_balanced(doc[start.i:tok.i])):  # not inside a quotation
-            return tok
-    return None
+    return next((tok for tok in first.doc[start.i + 2:end.i + 1] if found(tok, start, end)), None)
 
 
 def _marks_balanced(words: Span) -> bool:
