@@ -68,7 +68,7 @@ def retype(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 def _marked_person(text: str, m: Mention) -> bool:
-    return bool(_WHO_AFTER.match(text, m.end)) or (m.label == "PERSON" and _titled(text, m))
+    return m.listed or bool(_WHO_AFTER.match(text, m.end)) or (m.label == "PERSON" and _titled(text, m))
 
 
 def _without_orphans(text: str, mentions: list[Mention], marked: set[str]) -> None:

@@ -32,8 +32,29 @@ _TEAM = r"([A-Z][\w.'’&-]*(?:[ \t]+[A-Z][\w.'’&-]*){0,3})"
 # a score line ("Pohang 3 Ulsan 2 (halftime 1-0)") and a fixture ("CHICAGO AT TORONTO").
 _STANDING = re.compile(rf"(?m)^[ \t]*{_TEAM}(?:[ \t]+[-+]?\.?\d[\d.:-]*){{2,}}[ \t-]*$")
 _SCORE = re.compile(rf"(?m)^[ \t]*{_TEAM}[ \t]+\d+[ \t]+{_TEAM}[ \t]+\d+(?:[ \t]*\([^()\n]*\))?[ \t]*$")
-_PLAYER = re.compile(r"(?<![\w.])((?:[A-Z]\.){1,2} ?[A-Z][a-z][\w'’-]*)(?=[ \t]+\d)")
 _FIXTURE = re.compile(rf"(?m)^[ \t]*{_TEAM}[ \t]+(?:AT|at|v|vs\.?)[ \t]+{_TEAM}[ \t]*$")
+# A club's own fixture list: "August 1-4 v Somerset ( four days )".
+_DATED_FIXTURE = re.compile(
+    r"(?m)^[ \t]*(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    rf"[ \t]+\d{{1,2}}(?:[ \t]*-[ \t]*\d{{1,2}})?[ \t]+v[ \t]+{_TEAM}[ \t]*(?:\([^()\n]*\))?[ \t]*$"
+)
+# A player as a scorecard or a box score writes one.
+_SURNAME = r"[A-Z][a-z][\w'’-]*"
+_INITIALS = r"(?:(?:[A-Z]\.){1,2} ?)"
+_PLAYERS = (
+    # Initials and a surname before a figure: "P. Simmons 4-38", "A. Dale 69".
+    re.compile(rf"(?<![\w.])({_INITIALS}{_SURNAME})(?=[ \t]+\d)"),
+    # A bowler's analysis, overs-maidens-runs-wickets: "Mullally 6-0-30-1".
+    re.compile(rf"(?<![\w.])({_INITIALS}?{_SURNAME}(?:[ \t]{_SURNAME})?)[ \t]+\d+(?:\.\d)?-\d+-\d+-\d+"),
+    # Who dismissed a batsman: "lbw b Gough", "c Healy b McGrath", "st Moin b Mushtaq Ahmed".
+    re.compile(rf"(?<![\w.])(?:c|b|st|c & b)[ \t]+({_INITIALS}?{_SURNAME}(?:[ \t]{_SURNAME})?)(?=[ \t]+(?:b[ \t]|\d))"),
+)
+# A shirt number or a seed, a dash, a name: "1 - Bernard Lama ; 2 - Lilian Thuram ( 14 -
+# Sabri Lamouchi 87th )", "8 - Lindsay Davenport ( U.S. ) beat …".
+_NUMBERED = re.compile(
+    rf"(?m)(?:^|[;,(-][ \t]*)\d{{1,2}}[ \t]*-[ \t]*"
+    rf"({_SURNAME}(?:[ \t](?:(?:de|van|der|da|di|dos|le)[ \t])*{_SURNAME}){{0,2}})(?=[ \t]*([;,()]|\d|$))"
+)
 # "@ Venue" to the end of its line, or to a bracket: where an event takes place.
 _VENUE = re.compile(r"(?<=\s)@\s+([A-Z][^\n(@]*[\w.])")
 
@@ -59,7 +80,7 @@ def places(text: str) -> Iterator[Mention]:
 def teams(text: str) -> Iterator[tuple[Mention, bool]]:
     """The names of a results listing's rows, as bodies, each with whether its row says
     by itself that it is a team's (a score line, a standings row of three figures or more)."""
-    for pattern in (_STANDING, _SCORE, _FIXTURE):
+    for pattern in (_STANDING, _SCORE, _FIXTURE, _DATED_FIXTURE):
         for found in pattern.finditer(text):
             certain = pattern is _SCORE or (pattern is _STANDING and len(found.group(0).split())
                                              - len(found.group(1).split()) >= 3)
@@ -70,10 +91,26 @@ def teams(text: str) -> Iterator[tuple[Mention, bool]]:
 
 
 def players(text: str) -> Iterator[Mention]:
-    """A player in a scorecard or box score: initials and a surname before a figure
-    ("P. Simmons 4-38", "A. Dale 69")."""
-    for found in _PLAYER.finditer(text):
-        yield Mention(found.group(1), found.start(1), found.end(1), "PERSON")
+    """The players of a scorecard, a box score or a team sheet, each once."""
+    seen = set()
+    for found in _listed_players(text):
+        if found.span(1) not in seen:
+            seen.add(found.span(1))
+            yield Mention(found.group(1), found.start(1), found.end(1), "PERSON", listed=True)
+
+
+def _listed_players(text: str) -> Iterator[re.Match[str]]:
+    for pattern in _PLAYERS:
+        yield from pattern.finditer(text)
+    for found in _NUMBERED.finditer(text):
+        # A team sheet numbers several on a line; one numbered name alone is a player only
+        # when a country, a club or a figure follows ("8 - Lindsay Davenport ( U.S. )"),
+        # not a numbered heading ("2 - Getting Started").
+        line_start = text.rfind("\n", 0, found.start(1)) + 1
+        line_end = text.find("\n", found.end(1))
+        line = text[line_start:len(text) if line_end < 0 else line_end]
+        if found.group(2) == "(" or found.group(2).isdigit() or len(_NUMBERED.findall(line)) >= 2:
+            yield found
 
 
 class _ByStart:

@@ -79,6 +79,8 @@ class Mention:
     in_quote: bool = False
     # How the name is written where the text shouts it: "Oslo" for a dateline's "OSLO".
     form: str = ""
+    # Typed by where a listing puts it (a scorecard's bowler), which no context overrules.
+    listed: bool = False
 
     def __post_init__(self) -> None:
         self.form = self.form or self.text

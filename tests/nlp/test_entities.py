@@ -217,3 +217,31 @@ def test_unknown_teams_of_a_score_line_or_a_full_standings_row_and_scorecard_pla
     types = {m.text: e.type for e in result.entities for m in e.mentions}
     assert types.get("Korvala") == "ORG" and types.get("Tessmoor") == "ORG", types
     assert types.get("P. Varnholt") == "PERSON" and types.get("D. Quenby") == "PERSON", types
+
+
+def test_bowlers_dismissals_team_sheets_seeds_and_a_club_s_fixtures(nlp_extractor: Extractor) -> None:
+    text = (
+        "Scorecard:\n"
+        "R. Tellaver c Brandish b Morkeley 12\n"
+        "Bowling : Morkeley 8-0-39-3 , Quastel Ruhm 6-1-30-1\n"
+        "Teams:\n"
+        "Valdonia - 1 - Pietro Anselvi ; 2 - Jorun Keddle ( 14 - Amar Tessoval 87th ) , 5 - Ruhmel\n"
+        "Women's singles, first round:\n"
+        "8 - Lindra Vaskett ( Valdonia ) beat Ona Pirelle ( Korvia ) 6-4 6-3\n"
+        "Korvala's remaining fixtures:\n"
+        "August 1-4 v Tessmoor ( four days )\n"
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    types = {m.text: e.type for e in result.entities for m in e.mentions}
+    for player in ("Brandish", "Morkeley", "Quastel Ruhm", "Pietro Anselvi", "Jorun Keddle", "Amar Tessoval",
+                   "Ruhmel", "Lindra Vaskett"):
+        assert types.get(player) == "PERSON", (player, types)
+    assert types.get("Tessmoor") == "ORG", types
+
+
+def test_a_numbered_heading_is_no_player(nlp_extractor: Extractor) -> None:
+    text = "How to start.\n\n1 - Getting Started\n\nRead the guide first, then open the box.\n"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    assert all(e.type != "PERSON" for e in result.entities), [(e.name, e.type) for e in result.entities]
