@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from app.nlp.mentions import Mention
@@ -102,14 +103,19 @@ def players(text: str) -> Iterator[Mention]:
 def _listed_players(text: str) -> Iterator[re.Match[str]]:
     for pattern in _PLAYERS:
         yield from pattern.finditer(text)
-    for found in _NUMBERED.finditer(text):
+    numbered = list(_NUMBERED.finditer(text))
+    if not numbered:
+        return
+    # Lines found by bisection and counted once: a line of a hundred thousand numbered
+    # names is not read again for each of them.
+    breaks = [found.start() for found in re.finditer("\n", text)]
+    lines = [bisect.bisect(breaks, found.start(1)) for found in numbered]
+    per_line = Counter(lines)
+    for found, line in zip(numbered, lines, strict=True):
         # A team sheet numbers several on a line; one numbered name alone is a player only
         # when a country, a club or a figure follows ("8 - Lindsay Davenport ( U.S. )"),
         # not a numbered heading ("2 - Getting Started").
-        line_start = text.rfind("\n", 0, found.start(1)) + 1
-        line_end = text.find("\n", found.end(1))
-        line = text[line_start:len(text) if line_end < 0 else line_end]
-        if found.group(2) == "(" or found.group(2).isdigit() or len(_NUMBERED.findall(line)) >= 2:
+        if found.group(2) == "(" or found.group(2).isdigit() or per_line[line] >= 2:
             yield found
 
 

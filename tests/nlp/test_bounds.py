@@ -15,12 +15,14 @@ from app.nlp.pipeline import Extractor, prepare
 from app.nlp.text import paragraphs
 
 # What made extraction quadratic (a run of marks, a word without end, a run-on sentence
-# of reported speech), mixed with prose, quotation marks and line breaks.
+# of reported speech), or could (a team sheet's line counted per name), mixed with prose,
+# quotation marks and line breaks.
 HOSTILE: dict[str, str] = {
     "marks": "!?.,;:",
     "word": "x",
     "reported": "He said that ",
     "mixed": "He said that “" + "!?" * 40 + "abc" * 30 + "” ",
+    "team sheet": "1 - Ab Cd ; ",  # one line of numbered names (app/nlp/listings.py)
 }
 _PIECES = st.sampled_from(["!?.,;:" * 20, "x" * 90, "He said that " * 12, "“", "”", "\n", " ", "Lena Ortiz said ",
                            ". ", "https://example.com/" + "a" * 70, "—" * 30, "a!" * 50])
