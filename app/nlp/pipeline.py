@@ -247,15 +247,28 @@ def _outermost(atts: list[Attribution]) -> list[Attribution]:
     """Reported speech nested in another's content ("She said he thinks X", "He said
     allies wanted to know if the U.S. is “still in the game”") is part of what the outer
     source says, not a separate claim: only the outer one is kept."""
-    contents = sorted((a.start, a.end) for a in atts)
+    contents = sorted({(a.start, a.end) for a in atts})
+    # For each prefix of the contents (by start), the two furthest ends of different
+    # contents: an attribution is nested when a content other than its own that starts at
+    # or before its cue ends after the cue and after it. One pass, not one per
+    # attribution (a run-on text has tens of thousands).
+    furthest: list[tuple[tuple[int, int] | None, tuple[int, int] | None]] = [(None, None)]
+    for span in contents:
+        first, second = furthest[-1]
+        if first is None or span[1] > first[1]:
+            first, second = span, first
+        elif second is None or span[1] > second[1]:
+            second = span
+        furthest.append((first, second))
     out = []
     for att in atts:
         cue = att.cue
-        nested = cue is not None and any(
-            s <= cue[0] < e and att.end <= e and (s, e) != (att.start, att.end)
-            for s, e in contents[:bisect.bisect_right(contents, (cue[0], 1 << 62))])
-        if not nested:
-            out.append(att)
+        if cue is not None:
+            first, second = furthest[bisect.bisect_right(contents, (cue[0], 1 << 62))]
+            other = second if first == (att.start, att.end) else first
+            if other is not None and other[1] > cue[0] and other[1] >= att.end:
+                continue
+        out.append(att)
     return out
 
 

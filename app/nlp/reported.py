@@ -4,6 +4,7 @@ Y", "Y, X said"), stances with a phrase for content ("vowed to …", "called for
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 
 from spacy.tokens import Doc, Span, Token
@@ -95,9 +96,25 @@ def _first_in_content(first: Token, last: Token | None,
                       found: Callable[[Token, Token, Token], bool]) -> Token | None:
     """The first word of a content (the subtrees of `first` to `last`), past its first two,
     that `found(word, content's first word, content's last word)` accepts: where a second
-    report begins."""
+    report begins. Only words of saying can be one, so only they are looked at."""
     start, end = first.left_edge, (last or first).right_edge
-    return next((tok for tok in first.doc[start.i + 2:end.i + 1] if found(tok, start, end)), None)
+    indices = _saying_words(first.doc)
+    for i in indices[bisect.bisect_left(indices, start.i + 2):bisect.bisect_right(indices, end.i)]:
+        if found(tok := first.doc[i], start, end):
+            return tok
+    return None
+
+
+_SAYING_WORDS = SPEECH_ACTS | _REPORTING_PARTICIPLES
+
+
+def _saying_words(doc: Doc) -> list[int]:
+    """Where the doc's words of saying are, found once a doc: a run-on text has tens of
+    thousands of contents, each of which would otherwise be walked word by word."""
+    found: list[int] | None = doc.user_data.get("newsdesk.saying_words")
+    if found is None:
+        found = doc.user_data["newsdesk.saying_words"] = [t.i for t in doc if lemma(t) in _SAYING_WORDS]
+    return found
 
 
 def _marks_balanced(words: Span) -> bool:
