@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from app.nlp import gender, same_person
-from app.nlp.lexicons import words
+from app.nlp.lexicons import table, words
 
 # A verb's nominal subjects, active and passive; clausal ones ("What he said matters") too.
 NOMINAL_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
@@ -23,6 +23,7 @@ RELATIVE_PRONOUNS = {"who", "whom", "which", "that"}
 ORG_PRONOUNS = {"it"}
 # What such a description or title calls a person, so "the ambassador" finds Khazar Ibrahim.
 ROLE_NOUNS = words("role_nouns")  # nouns that describe a person by role
+_ABBREVIATED_TITLES = table("abbreviated_titles")  # "governor": "gov"
 _PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 
 
@@ -44,7 +45,7 @@ class Context:
     mentions: list[EntityMention]
     subjects: list[tuple[int, int]]
     speakers: list[tuple[int, int]] = field(default_factory=list)
-    descriptions: list[tuple[int, str, int]] = field(default_factory=list)
+    descriptions: list[tuple[int, str, int | None]] = field(default_factory=list)
     genders: dict[int, str] | None = None  # filled on first need by _gender
     people: set[int] | None = None  # the entities that are people, filled on first need
     names: same_person.Names | None = None  # filled on first need
@@ -192,8 +193,10 @@ def resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str)
             ctx.names = same_person.Names.of(ctx.mentions, text)
         entity = same_person.fuller(entity, ctx.names, span[0])
         ctx.speakers.append((span[0], entity))
-        if token is not None and token.pos_ == "NOUN":
-            ctx.descriptions.append((span[0], token.lemma_.lower(), entity))
+    if token is not None and token.pos_ == "NOUN" and (entity is not None or _introduces_someone(token)):
+        # "a spokesperson for the department" names nobody: "the spokesperson" later is
+        # that same unnamed source, not whoever was named last.
+        ctx.descriptions.append((span[0], token.lemma_.lower(), entity))
     return entity
 
 
@@ -241,19 +244,22 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
             # matter": a source the article does not name, not the nearest name.
             return None
         lemma = token.lemma_.lower()
-        # "the spokesman" after "a spokesman for the European Union" said something: the same source.
+        # "the spokesman" after "a spokesman for the European Union" said something: the
+        # same source, named or not.
         if _is_definite(token):
-            for p, described, entity in reversed(ctx.descriptions):
+            for p, described, same in reversed(ctx.descriptions):
                 if p < s and described == lemma:
-                    return entity
-        # "the ambassador": the person introduced with that title. Only a noun for a
-        # person: "Cooke's testimony that concluded …" is no title of Cooke's.
+                    return same
+        # "the ambassador": the person introduced with that title ("Gov. Tom Reyes" for
+        # "the governor"). Only a noun for a person: "Cooke's testimony that concluded …"
+        # is no title of Cooke's. Nobody so introduced, it is a source the article does
+        # not name ("the spokesperson" is not whoever was named last).
+        abbreviated = _ABBREVIATED_TITLES.get(lemma, frozenset())
         for m in reversed(before[-40:] if names_a_person(lemma) else []):
             near = text[max(0, m.start - 60):m.end + 40].lower()
-            if m.type == "PERSON" and re.search(rf"\b{re.escape(lemma)}", near):
+            if m.type == "PERSON" and (re.search(rf"\b{re.escape(lemma)}", near) or any(
+                    re.search(rf"\b{abbr}\.?\s+$", near[:m.start - max(0, m.start - 60)]) for abbr in abbreviated)):
                 return m.entity
-        if lemma in ROLE_NOUNS and _is_definite(token):
-            return _latest(before, {"PERSON"})
     return None
 
 

@@ -234,3 +234,32 @@ def test_the_source_where_the_parse_hides_the_subject(nlp_extractor: Extractor, 
     assert_offsets(text, result)
     q = quote_containing(result, content)
     assert q.speaker is not None and q.speaker.name == speaker, q.speaker
+
+
+@pytest.mark.parametrize(("introduced", "source"), [
+    ("", "the spokesperson"),  # never introduced: no one the article names
+    ("A spokesperson for the highways department said crews had worked through the night. ", "the spokesperson"),
+])
+def test_a_description_the_article_never_gives_a_name_stays_unnamed(
+        nlp_extractor: Extractor, introduced: str, source: str) -> None:
+    text = (
+        "Schools in Marlow County stayed closed.\n"
+        "“We cannot risk children travelling on these roads,” superintendent Dana Whitfield told reporters.\n"
+        f"{introduced}“It is the worst we have seen in a decade,” {source} said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "worst we have seen")
+    assert q.speaker is not None and q.speaker.entity is None, q.speaker
+    assert q.speaker.name == source
+
+
+def test_a_title_refers_back_to_the_name_written_with_its_abbreviation(nlp_extractor: Extractor) -> None:
+    text = (
+        "Gov. Tom Reyes signed the order on Monday. Critics objected.\n"
+        "“This protects families,” the governor said."
+    )
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "protects families")
+    assert q.speaker is not None and q.speaker.name == "Tom Reyes", q.speaker
