@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sqlite3
 from collections.abc import AsyncIterator
@@ -79,9 +80,16 @@ def create_app(settings: Settings | None = None, *, extractor: Extracts | None =
         # room for the rest, fewer than the pool's connections (15 on SQLite, 20 on
         # PostgreSQL) so that a read thread never waits for one.
         app.state.read_limiter = anyio.CapacityLimiter(READ_THREADS)
+        # What the worker has built so far lives as long as it does: frozen out of the
+        # collector's sight, a full collection walks only what came after. Otherwise each
+        # one walked the whole heap with the event loop stopped (up to 240 ms a time beside
+        # 32 readers, bench/RESULTS.md), and /health and every reader waited for it. No
+        # gc.collect() first: it would cost each app in the tests 0.1 s, to free a few cycles.
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             if embedded is not None:
                 await anyio.to_thread.run_sync(embedded.stop)
             if pool is not None:
