@@ -4,6 +4,8 @@ uvicorn builds the request) and by the outermost middleware (app.limits.InFlight
 from __future__ import annotations
 
 import asyncio
+import math
+import time
 from typing import Any
 
 from app.errors import problem
@@ -50,6 +52,7 @@ class Overload:
         self.in_flight = 0
         self.share = 1.0
         self._owed = 0.0
+        self._due = math.inf  # when the lag timer is due to fire (time.monotonic)
         # Built once: under a flood, answering 503 is most of what the event loop does.
         response = problem(503, "The server is busy; try again shortly.", slug="overloaded",
                            headers={"Retry-After": "1"})
@@ -62,6 +65,11 @@ class Overload:
         and one is shed when a whole one is owed, so a brief dip (a share of 0.9 for a
         tick) sheds nothing unless ten requests arrive in it."""
         if self.in_flight >= self.max_in_flight:
+            return False
+        if time.monotonic() - self._due > self.max_wait:
+            # This turn of the loop has already run past the budget (the timer could not
+            # fire to say so): what it reads now has waited that long, and serving it
+            # would only make the turn, and everyone's wait, longer still.
             return False
         if self.share >= 1.0:
             self._owed = 0.0
@@ -82,7 +90,11 @@ class Overload:
 
     async def watch_lag(self) -> None:
         loop = asyncio.get_running_loop()
-        while True:
-            started = loop.time()
-            await asyncio.sleep(LAG_TICK)
-            self.share = next_share(self.share, loop.time() - started - LAG_TICK, self.max_wait)
+        try:
+            while True:
+                started = loop.time()
+                self._due = time.monotonic() + LAG_TICK
+                await asyncio.sleep(LAG_TICK)
+                self.share = next_share(self.share, loop.time() - started - LAG_TICK, self.max_wait)
+        finally:
+            self._due = math.inf

@@ -185,3 +185,15 @@ def test_what_a_worker_built_at_start_is_out_of_the_collectors_sight(settings: S
     with TestClient(create_app(settings, extractor=InProcess(extractor))):
         assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == 0  # given back at shutdown: apps come and go in one process
+
+
+def test_a_turn_of_the_loop_past_the_budget_sheds_what_it_reads_next() -> None:
+    """The lag timer fires only between turns of the loop: within one that has run past the
+    budget, what is read next has waited that long already, and is shed."""
+    from app.overload import Overload
+
+    overload = Overload(max_in_flight=100, max_wait=0.25)
+    overload._due = time.monotonic() + 0.01
+    assert overload.admits()
+    overload._due = time.monotonic() - 1  # the timer is a second overdue: the loop has been busy that long
+    assert not overload.admits() and overload.share == 1.0
