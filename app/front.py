@@ -8,9 +8,9 @@ same queue as the reads. Here it costs the parser's callbacks, one decision of t
 worker's Overload (the same one the app asks, found in uvicorn's app state) and one write.
 
 A request without a body keeps its connection (the client asks again on it, as wrk and
-browsers do); one with a body, or that asked to close, is answered `Connection: close`, so
-its body is never read. A pipelined request behind one still being served goes to the app
-as before: its answer must wait its turn."""
+browsers do); one with a body, or that asked to close, or whose client is not reading its
+answers, is answered `Connection: close`, so its body is never read. A pipelined request
+behind one still being served goes to the app as before: its answer must wait its turn."""
 
 from __future__ import annotations
 
@@ -30,6 +30,9 @@ class FrontProtocol(HeaderTimeoutProtocol):
         super().on_message_begin()
 
     def on_headers_complete(self) -> None:
+        if self.transport.is_closing():  # closed after a 503 earlier in the same read
+            self._shed = True
+            return
         overload: Overload | None = self.app_state.get(STATE_KEY)
         if (overload is not None and not self.pipeline and (self.cycle is None or self.cycle.response_complete)
                 and self.url.split(b"?", 1)[0] not in _EXEMPT_RAW and not self.parser.should_upgrade()
@@ -53,7 +56,9 @@ class FrontProtocol(HeaderTimeoutProtocol):
         overload.count_shed(method.decode("ascii"))
         has_body = any(name in (b"content-length", b"transfer-encoding") and value.strip() != b"0"
                        for name, value in self.headers)
-        keep_alive = self.parser.should_keep_alive() and not has_body
+        # A client that pipelines requests without reading the answers would fill the
+        # write buffer with 503s: once it is past its high-water mark, the answer is the last.
+        keep_alive = self.parser.should_keep_alive() and not has_body and not self.flow.write_paused
         head = [_STATUS_LINE]
         for name, value in (*self.server_state.default_headers, *overload.shed_headers,
                             (b"x-request-id", read_request_id(self.headers).encode("latin-1"))):

@@ -43,7 +43,7 @@ async def app_called(scope: Any, receive: Any, send: Any) -> None:
     raise AssertionError("a shed request reached the app")
 
 
-def feed(data: bytes, overload: Overload) -> tuple[Transport, ServerState]:
+def feed(data: bytes, overload: Overload, *, reading: bool = True) -> tuple[Transport, ServerState]:
     async def run() -> tuple[Transport, ServerState]:
         config = Config(app=app_called, log_config=None)
         config.load()
@@ -52,6 +52,8 @@ def feed(data: bytes, overload: Overload) -> tuple[Transport, ServerState]:
                                  _loop=asyncio.get_running_loop())
         transport = Transport()
         protocol.connection_made(transport)
+        if not reading:
+            protocol.pause_writing()  # the transport's buffer is past its high-water mark
         protocol.data_received(data)
         tasks, closed = set(state.tasks), transport.closed
         protocol.connection_lost(None)
@@ -86,6 +88,13 @@ def test_a_shed_request_with_a_body_is_answered_and_closed_unread() -> None:
     assert not state.tasks
     assert transport.written.startswith(b"HTTP/1.1 503")
     assert b"\r\nconnection: close\r\n" in transport.written
+    assert transport.closed
+
+
+def test_a_client_that_does_not_read_its_answers_gets_one_more_and_is_closed() -> None:
+    transport, state = feed(b"GET /articles/1 HTTP/1.1\r\nHost: t\r\n\r\n" * 3, full(), reading=False)
+    assert not state.tasks
+    assert transport.written.count(b"HTTP/1.1 503") == 1 and b"\r\nconnection: close\r\n" in transport.written
     assert transport.closed
 
 
