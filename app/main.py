@@ -7,6 +7,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 import anyio
@@ -19,6 +20,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.extraction import Extracts, WorkerPool
+from app.front import HEALTH_KEY
 from app.head import HeadAsGet
 from app.jobs.queue import Queue
 from app.jobs.worker import Embedded
@@ -50,7 +52,7 @@ def create_app(settings: Settings | None = None, *, extractor: Extracts | None =
     configure_logging(settings.log_level)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         app.state.settings = settings
         app.state.engine = make_engine(settings.database_url)
         pool = None
@@ -87,7 +89,8 @@ def create_app(settings: Settings | None = None, *, extractor: Extracts | None =
         # gc.collect() first: it would cost each app in the tests 0.1 s, to free a few cycles.
         gc.freeze()
         try:
-            yield
+            # In uvicorn's app state, for the front door (app.front) to answer /health.
+            yield {HEALTH_KEY: partial(health.answer, app.state.engine, app.state)}
         finally:
             gc.unfreeze()
             if embedded is not None:
