@@ -110,7 +110,7 @@ def _fail(code: int, message: str) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.connections import HeaderTimeoutProtocol
+    from app.front import FrontProtocol
 
     settings = get_settings()
     if settings.migrate_on_start and (failed := _migrate()):
@@ -123,7 +123,7 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level=settings.log_level,
         proxy_headers=True,
-        http=HeaderTimeoutProtocol,
+        http=FrontProtocol,
     )
     return 0
 

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from pydantic import AfterValidator, BeforeValidator
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InternalError, OperationalError
+from starlette.datastructures import State
 
 from app.config import Settings
 from app.db import refuses_writes
@@ -175,8 +176,8 @@ async def run_write(request: Request, fn: Callable[..., T], *args: Any, stop: th
     return result
 
 
-def write_failure(request: Request) -> str | None:
-    failure = getattr(request.app.state, "write_failure", None)
+def write_failure(state: State) -> str | None:
+    failure = getattr(state, "write_failure", None)
     if failure is None or time.monotonic() - failure[0] > WRITE_FAILURE_WINDOW_SECONDS:
         return None
     return failure[1]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 import anyio
@@ -18,6 +20,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.extraction import Extracts, WorkerPool
+from app.front import HEALTH_KEY
 from app.head import HeadAsGet
 from app.jobs.queue import Queue
 from app.jobs.worker import Embedded
@@ -49,7 +52,7 @@ def create_app(settings: Settings | None = None, *, extractor: Extracts | None =
     configure_logging(settings.log_level)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         app.state.settings = settings
         app.state.engine = make_engine(settings.database_url)
         pool = None
@@ -79,9 +82,17 @@ def create_app(settings: Settings | None = None, *, extractor: Extracts | None =
         # room for the rest, fewer than the pool's connections (15 on SQLite, 20 on
         # PostgreSQL) so that a read thread never waits for one.
         app.state.read_limiter = anyio.CapacityLimiter(READ_THREADS)
+        # What the worker has built so far lives as long as it does: frozen out of the
+        # collector's sight, a full collection walks only what came after. Otherwise each
+        # one walked the whole heap with the event loop stopped (up to 240 ms a time beside
+        # 32 readers, bench/RESULTS.md), and /health and every reader waited for it. No
+        # gc.collect() first: it would cost each app in the tests 0.1 s, to free a few cycles.
+        gc.freeze()
         try:
-            yield
+            # In uvicorn's app state, for the front door (app.front) to answer /health.
+            yield {HEALTH_KEY: partial(health.answer, app.state.engine, app.state)}
         finally:
+            gc.unfreeze()
             if embedded is not None:
                 await anyio.to_thread.run_sync(embedded.stop)
             if pool is not None:

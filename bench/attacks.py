@@ -243,7 +243,7 @@ def run(args: argparse.Namespace) -> str:
     rows = []
     paths = [f"/articles/{i}" for i in ids]
     env = {"NEWSDESK_DATABASE_URL": f"sqlite:///{db}", "NEWSDESK_LOG_LEVEL": "warning"}
-    with uvicorn("app.main:create_app", env, "/health", OUT / "attacks.log") as server:
+    with uvicorn("app.main:create_app", env, "/health", OUT / "attacks.log", serve=True) as server:
         alone, health, _ = asyncio.run(scenario(server, paths, None, args.seconds))
         rows.append(("none (the reader alone)", alone, health, None))
         for label, attack in attacks.items():

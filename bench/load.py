@@ -79,11 +79,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def uvicorn(app: str, env: dict[str, str], ready_path: str, log: Path) -> Iterator[Server]:
-    """One uvicorn worker serving the factory `app`, on a free port, until the block ends."""
+def uvicorn(app: str, env: dict[str, str], ready_path: str, log: Path, *, serve: bool = False) -> Iterator[Server]:
+    """One uvicorn worker serving the factory `app`, on a free port, until the block ends;
+    with `serve`, as `newsdesk serve` runs it (its HTTP protocol class, app.front)."""
     port = free_port()
     cmd = [sys.executable, "-m", "uvicorn", "--factory", app, "--host", "127.0.0.1",
            "--port", str(port), "--workers", "1", "--no-access-log"]
+    if serve:
+        cmd = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
     with log.open("ab") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", proc)

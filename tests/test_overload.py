@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from app.config import Settings
+from app.nlp.pipeline import Extractor
 from tests.test_errors import assert_problem
 
 HEAD = b"Council votes\nThe council voted on Monday, its leader said.\n"
@@ -33,6 +35,17 @@ def finish(sock: socket.socket) -> int:
     return status
 
 
+def read_answer(sock: socket.socket) -> tuple[bytes, bytes]:
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        answer += sock.recv(65536)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    length = int(next(x for x in head.split(b"\r\n") if x.lower().startswith(b"content-length:")).split(b":")[1])
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head, body
+
+
 def test_requests_past_the_bound_are_shed_at_once(start_server: Callable[..., str]) -> None:
     server = start_server(NEWSDESK_MAX_IN_FLIGHT="2")
     clients = [slow_client(server) for _ in range(2)]
@@ -53,6 +66,21 @@ def test_requests_past_the_bound_are_shed_at_once(start_server: Callable[..., st
             shed = 'newsdesk_http_requests_total{method="GET",route="(shed)",status="503"} '
             counted = [line for line in c.get("/metrics").text.splitlines() if line.startswith(shed)]
             assert counted and float(counted[0].removeprefix(shed)) >= 1  # the polling may have met one too
+        # Shed where uvicorn reads it (app.front): a body is never waited for, its
+        # connection is closed; a request without one keeps its connection.
+        url = urlsplit(server)
+        with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+            sock.sendall(b"POST /articles HTTP/1.1\r\nHost: test\r\nContent-Length: 1000\r\n\r\n")
+            head, body = read_answer(sock)
+            assert head.startswith(b"HTTP/1.1 503") and b"\r\nconnection: close" in head.lower()
+            assert b'"status":503' in body and sock.recv(65536) == b""
+        with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+            sock.sendall(b"GET /articles/1 HTTP/1.1\r\nHost: test\r\n\r\n")
+            head, _ = read_answer(sock)
+            assert head.startswith(b"HTTP/1.1 503") and b"retry-after: 1" in head.lower()
+            assert b"connection: close" not in head.lower()
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: test\r\n\r\n")
+            assert read_answer(sock)[0].startswith(b"HTTP/1.1 200")
     finally:
         statuses = sorted(finish(sock) for sock in clients)
     assert statuses == [200, 201]  # the same article twice: stored once
@@ -87,7 +115,7 @@ def test_a_connection_slow_to_send_its_headers_is_closed(start_server: Callable[
 
 
 def test_shares_are_what_the_loop_lag_allows() -> None:
-    from app.limits import MIN_SHARE, next_share
+    from app.overload import MIN_SHARE, next_share
 
     assert next_share(1.0, lag=1.0, budget=0.25) == 0.25  # four times late: a quarter served
     assert next_share(0.25, lag=0.5, budget=0.25) == 0.125
@@ -133,15 +161,39 @@ def test_a_flood_of_cheap_reads_is_shed_when_it_waits_past_the_budget(start_serv
 
 
 def test_a_share_is_served_evenly_and_a_brief_dip_sheds_little() -> None:
-    from app.limits import InFlightLimit
+    from app.overload import Overload
 
-    async def app(_scope: object, _receive: object, _send: object) -> None:
-        return None
+    overload = Overload(max_in_flight=100, max_wait=0.25)
+    overload.share = 0.9
+    assert [overload.admits() for _ in range(10)] == [True] * 9 + [False]
+    overload.share = 1.0
+    assert overload.admits() and overload._owed == 0.0
+    overload.share = 0.25
+    assert sum(overload.admits() for _ in range(100)) == 25
 
-    limit = InFlightLimit(app, max_in_flight=100)  # type: ignore[arg-type]
-    limit.share = 0.9
-    assert [limit._admits() for _ in range(10)] == [True] * 9 + [False]
-    limit.share = 1.0
-    assert limit._admits() and limit._owed == 0.0
-    limit.share = 0.25
-    assert sum(limit._admits() for _ in range(100)) == 25
+
+def test_what_a_worker_built_at_start_is_out_of_the_collectors_sight(settings: Settings, extractor: Extractor) -> None:
+    """A full collection walks the heap with the event loop stopped; what the app built
+    at start (its routes, models, engine) is frozen, so it walks only what came after."""
+    import gc
+
+    from starlette.testclient import TestClient
+
+    from app.extraction import InProcess
+    from app.main import create_app
+
+    with TestClient(create_app(settings, extractor=InProcess(extractor))):
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0  # given back at shutdown: apps come and go in one process
+
+
+def test_a_turn_of_the_loop_past_the_budget_sheds_what_it_reads_next() -> None:
+    """The lag timer fires only between turns of the loop: within one that has run past the
+    budget, what is read next has waited that long already, and is shed."""
+    from app.overload import Overload
+
+    overload = Overload(max_in_flight=100, max_wait=0.25)
+    overload._due = time.monotonic() + 0.01
+    assert overload.admits()
+    overload._due = time.monotonic() - 1  # the timer is a second overdue: the loop has been busy that long
+    assert not overload.admits() and overload.share == 1.0
