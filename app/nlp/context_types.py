@@ -24,6 +24,9 @@ _TIE_ORDER = {"ORG": 0, "PERSON": 1, "LOC": 2, "FAC": 3, "GPE": 4}
 _INNER_CAPITAL = re.compile(r"^(?!Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|O['’]|D['’])[A-Z]?[a-z]+[A-Z]")
 
 _BASED = re.compile(r"-based\b")
+_PLACE_TYPES = ("GPE", "LOC", "FAC")
+# Titles that go before a body or a place as readily as before a person.
+_ONLY_BEFORE = re.compile(r"\b(?:former|acting|deputy|vice|chief|founder|leader|general)\.?\s+$", re.IGNORECASE)
 _WHO_AFTER = re.compile(r",?\s+who\s")
 _WORD_BEFORE = re.compile(r"(\w+)\.?\s+$")
 
@@ -68,7 +71,12 @@ def retype(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 def _marked_person(text: str, m: Mention) -> bool:
-    return m.listed or bool(_WHO_AFTER.match(text, m.end)) or (m.label == "PERSON" and _titled(text, m))
+    return m.listed or bool(_WHO_AFTER.match(text, m.end)) or (_titled(text, m) and (
+        m.label == "PERSON"
+        # "FTC chair Lina Park" as a place: a full name after an office is a person's,
+        # unless a list of places knows it. Not a body ("former Goldman Sachs").
+        or (m.label in _PLACE_TYPES and " " in m.text.strip() and not _is_place(m) and not _ONLY_BEFORE.search(
+            text[max(0, m.start - 20):m.start]))))
 
 
 def _without_orphans(text: str, mentions: list[Mention], marked: set[str]) -> None:

@@ -245,3 +245,19 @@ def test_a_numbered_heading_is_no_player(nlp_extractor: Extractor) -> None:
     result = nlp_extractor.extract(text)
     assert_offsets(text, result)
     assert all(e.type != "PERSON" for e in result.entities), [(e.name, e.type) for e in result.entities]
+
+
+def test_a_full_name_after_an_office_is_a_person_the_model_took_for_a_place(nlp_extractor: Extractor) -> None:
+    text = "“We will keep fighting for fair prices,” FTC chair Lina Park said in a statement."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    types = {e.name: e.type for e in result.entities}
+    assert types.get("Lina Park") == "PERSON", types
+    assert result.quotes[0].speaker is not None and result.quotes[0].speaker.name == "Lina Park"
+
+
+def test_a_place_after_former_stays_a_place(nlp_extractor: Extractor) -> None:
+    text = "The former Soviet Union broke apart in 1991, and its republics went their own ways."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    assert all(e.type != "PERSON" for e in result.entities), [(e.name, e.type) for e in result.entities]
