@@ -205,6 +205,14 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
     if token is not None and _coordinated(token):
         return None  # "Harper and Buckley found …": two sources are no one entity
     inside = [m for m in ctx.before(e) if m.end > s and m.type in _PRIORITY]
+    if inside and token is not None and token.pos_ == "NOUN" and names_a_person(lemma := token.lemma_.lower()) \
+            and not lemma.endswith("ment"):  # "NASA's procurement", "the government": no person
+        # "a spokesman for Acme Corp", "a White House official": the body only says whom
+        # an unnamed person speaks for; a name in apposition ("the spokesman, Joe Hale")
+        # is the person's.
+        inside = [m for m in inside if m.type == "PERSON"]
+        if not inside:
+            return None
     if inside:
         return min(inside, key=lambda m: (_PRIORITY[m.type], -(m.end - m.start))).entity
     if token is None:

@@ -263,3 +263,24 @@ def test_a_title_refers_back_to_the_name_written_with_its_abbreviation(nlp_extra
     assert_offsets(text, result)
     q = quote_containing(result, "protects families")
     assert q.speaker is not None and q.speaker.name == "Tom Reyes", q.speaker
+
+
+@pytest.mark.parametrize(("sentence", "source"), [
+    ("“It is a victory for consumers,” a lawyer for the Federal Trade Commission said.",
+     "a lawyer for the Federal Trade Commission"),
+    ("“It is a victory,” an Acme Corp spokesman said.", "an Acme Corp spokesman"),
+])
+def test_a_person_speaking_for_a_body_is_not_the_body(nlp_extractor: Extractor, sentence: str, source: str) -> None:
+    text = f"The court blocked the merger on Friday.\n{sentence}"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "victory")
+    assert q.speaker is not None and q.speaker.entity is None and q.speaker.name == source, q.speaker
+
+
+def test_a_name_beside_the_description_is_the_speaker(nlp_extractor: Extractor) -> None:
+    text = "The court blocked the merger on Friday.\n“It is a victory,” said the Acme spokesman, Joe Hale."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "victory")
+    assert q.speaker is not None and q.speaker.name == "Joe Hale", q.speaker
