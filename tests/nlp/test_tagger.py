@@ -36,6 +36,7 @@ def test_a_content_no_rule_finds_is_tagged(nlp: Language) -> None:
     assert q.kind == "indirect"
     assert q.cue is not None and "skeptical" in q.cue.text
     assert q.speaker is not None and q.speaker.mention.text == "Many residents"
+    assert q.cue_type == "other"  # no list holds the cue: nobody is known to have said it
 
 
 def test_a_sentence_with_a_quotation_is_left_to_the_quotation_stage(nlp: Language) -> None:
