@@ -3,6 +3,7 @@ its committed weights, and its training code on a tiny set."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pycrfsuite
@@ -94,3 +95,15 @@ def test_training_on_a_tiny_set_repeats_byte_for_byte(nlp: Language, tmp_path: P
     found = tagger.tag(parsed[0].parsed[0][1], 0, parsed[0].quotes, crf)
     assert found.contents and found.contents[0][:2] == (4, 7)
     assert found.cues == [(3, 4)]
+
+
+def test_threads_sharing_the_tagger_get_their_own_paragraphs_tags(nlp: Language) -> None:
+    texts = [SKEPTICAL, "Critics of the plan, including several council members, are wary of its cost to taxpayers.",
+             "The mayor's aides privately acknowledge the plan is in trouble, officials said on Monday."]
+    docs = [nlp(t) for t in texts]
+    alone = [tagger.tag(d, 0, find_quotes(t)) for d, t in zip(docs, texts, strict=True)]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        runs = [pool.submit(lambda k=k: [tagger.tag(docs[k], 0, find_quotes(texts[k])) for _ in range(40)])
+                for k in range(3)]
+        together = [r.result() for r in runs]
+    assert all(got == alone[k] for k in range(3) for got in together[k])

@@ -11,6 +11,7 @@ The CRF is python-crfsuite's (a C library), its weights read from disk once."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -34,6 +35,7 @@ LABELS = ("O", *(f"{b}-{r}" for r in (CONTENT, CUE, SOURCE) for b in "BI"))
 # A cue further than this many words from its content is another sentence's.
 _CUE_REACH = 12
 _MIN_WORDS = 3
+_USING = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +77,16 @@ def tag(doc: Doc, offset: int, quotes: Quotes, crf: pycrfsuite.Tagger | None = N
     crf = crf if crf is not None else _crf()
     if not len(doc):
         return Tagged([], [], [])
-    crf.set(paragraph_features(doc, offset, quotes))
-    tags = crf.tag()
-    contents = []
-    for i, j in runs(tags, CONTENT):
-        sure = crf.marginal(f"B-{CONTENT}", i) + sum(crf.marginal(f"I-{CONTENT}", k) for k in range(i + 1, j))
-        contents.append((i, j, sure / (j - i)))
+    feats = paragraph_features(doc, offset, quotes)
+    # The tagger holds the sequence it was last given: one paragraph at a time, whichever
+    # thread asks (an in-process extractor may serve threads).
+    with _USING:
+        crf.set(feats)
+        tags = crf.tag()
+        contents = []
+        for i, j in runs(tags, CONTENT):
+            sure = crf.marginal(f"B-{CONTENT}", i) + sum(crf.marginal(f"I-{CONTENT}", k) for k in range(i + 1, j))
+            contents.append((i, j, sure / (j - i)))
     return Tagged(contents, runs(tags, CUE), runs(tags, SOURCE))
 
 
