@@ -55,12 +55,14 @@ clients-check: install
 	clients/check.sh
 
 # Refit the learned parts on PolNeAR train (never dev) and rewrite their committed weights,
-# app/nlp/learned/cues.json, proposals.json and boundaries.json: no randomness, so the same data give the
-# same bytes. The boundary model parses train with the extractor's stages (~10 minutes).
+# app/nlp/learned/cues.json, proposals.json, boundaries.json and tagger.crfsuite (+ tagger.json): no
+# randomness, so the same data give the same bytes. The boundary model parses train with the
+# extractor's stages (~10 minutes); the tagger, last, reads the three others' weights.
 train: install
 	$(BIN)/python -m app.nlp.training.cues $(SHARED)/eval/polnear/train.jsonl
 	$(BIN)/python -m app.nlp.training.boundaries $(SHARED)/eval/polnear/train.jsonl
 	$(BIN)/python -m app.nlp.training.proposals $(SHARED)/eval/polnear/train.jsonl
+	$(BIN)/python -m app.nlp.training.tagger $(SHARED)/eval/polnear/train.jsonl
 
 # The reading room's four pages at desktop and phone width, as PNGs in screenshots/ (needs
 # Debian's chromium and chromium-driver: apt-get install chromium chromium-driver).

@@ -21,12 +21,16 @@ def cue_type(cue: Token | None, kind: str, stage: str = "") -> CueType:
     ("expects to win", "wants a wall") an intention. A verb no list holds, that only the
     proposal model took for a cue, is other when it reports no clause ("unveiled the
     draft", "invoked the prospect"): PolNeAR counts such attributions, but nobody is known
-    to have said anything; "scoffed that …" is speech whichever stage found it."""
-    if kind == "direct" or cue is None:
+    to have said anything; "scoffed that …" is speech whichever stage found it. The
+    tagger's attributions are read the same way ("remain skeptical that …": other), and
+    one it found without a cue is other."""
+    if kind == "direct":
         return "speech"
+    if cue is None:
+        return "other" if stage == "tagged" else "speech"
     verb = lemma(cue)
     reports_clause = any(c.dep_ == "ccomp" for c in cue.children)
-    if stage == "proposed" and verb not in _LISTED and not reports_clause:
+    if stage in ("proposed", "tagged") and verb not in _LISTED and not reports_clause:
         return "other"
     if verb in words("intention"):
         return "belief" if reports_clause else "intention"

@@ -14,7 +14,8 @@ The steps, each its own module, in the order they run:
    (quotations with their cue, continued turns); captions give none. attribution
    classifies each as direct, mixed or indirect. Between the clause stages and the
    quotation stage, boundaries (learned) moves a content's start or end where a model
-   trained on PolNeAR ranks another edge clearly above the rules'.
+   trained on PolNeAR ranks another edge clearly above the rules', and tagged (learned)
+   adds the contents a CRF trained on PolNeAR tags where nothing else was found.
 4. Sources: speakers (names, pronouns, descriptions, surnames and labels resolved to
    entities).
 Every paragraph is parsed on its own, so no entity or sentence runs across a line break;
@@ -54,6 +55,7 @@ from app.nlp.attribution import Article, Attribution, Stage, classify
 from app.nlp.learned import boundaries as learned_boundaries
 from app.nlp.learned import proposals as learned_proposals
 from app.nlp.learned import stage as learned
+from app.nlp.learned import tagger as learned_tagger
 from app.nlp.text import Paragraph, Quotes, find_quotes, for_parsing, paragraphs
 from app.nlp.types import ExtractedEntity, ExtractedQuote, Extraction, Span, Speaker
 
@@ -89,7 +91,7 @@ def version(nlp: Language, skip: frozenset[str] = frozenset()) -> str:
     digest = hashlib.sha256()
     package = Path(__file__).parent
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".txt", ".json") and "training" not in path.relative_to(package).parts:
+        if path.suffix in (".py", ".txt", ".json", ".crfsuite") and "training" not in path.relative_to(package).parts:
             digest.update(str(path.relative_to(package)).encode())
             digest.update(path.read_bytes())
     digest.update(",".join(sorted(skip)).encode())
@@ -175,6 +177,7 @@ QUOTATION_STAGES: dict[str, Stage] = {
 REFINERS: dict[str, Stage] = {
     "proposed": learned_proposals.refine,  # whole attributions of unlisted cues, kept by a model (app/nlp/learned/)
     "boundaries": learned_boundaries.refine,  # content edges redrawn by a model trained on PolNeAR (app/nlp/learned/)
+    "tagged": learned_tagger.refine,  # contents a CRF tags where nothing was found (app/nlp/learned/)
 }
 STAGES = (*CLAUSE_STAGES, *REFINERS, *QUOTATION_STAGES)
 
