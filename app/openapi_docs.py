@@ -1,7 +1,7 @@
 """What the OpenAPI page shows beyond the signatures: request forms, examples, errors.
 
 The example response is a real extraction of the example article, regenerated with
-`python -m app.openapi_docs` (a test fails when it drifts from what the extractor says)."""
+`python -m app.openapi_example` (a test fails when it drifts from what the extractor says)."""
 
 from __future__ import annotations
 
@@ -238,32 +238,3 @@ def _drop_null_defaults(model: dict[str, Any]) -> None:
     for field in model.get("properties", {}).values():
         if "default" in field and field["default"] is None:
             del field["default"]
-
-
-def render_example_detail() -> dict[str, Any]:
-    """Ingest the example article into a scratch database and read it back, as a client would."""
-    import tempfile
-
-    from fastapi.testclient import TestClient
-
-    from app import migrate
-    from app.config import Settings
-    from app.db import make_engine
-    from app.main import create_app
-
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(database_url=f"sqlite:///{tmp}/example.db", api_keys="")
-        engine = make_engine(settings.database_url)
-        migrate.upgrade(engine)
-        engine.dispose()
-        with TestClient(create_app(settings)) as client:
-            response = client.post("/articles", json=example_json_request())
-            response.raise_for_status()
-            detail: dict[str, Any] = response.json()
-    detail["ingested_at"] = "2026-11-24T09:31:02+00:00"
-    return detail
-
-
-if __name__ == "__main__":
-    EXAMPLE_DETAIL_FILE.write_text(json.dumps(render_example_detail(), indent=1, ensure_ascii=False) + "\n")
-    print(f"wrote {EXAMPLE_DETAIL_FILE}")

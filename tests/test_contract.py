@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from app import schemas
-from app.openapi_docs import example_detail, render_example_detail
+from app.openapi_docs import example_detail
+from app.openapi_example import render_example_detail
 from tests.samples import numbered
 from tests.test_articles import assert_offsets
 
@@ -114,7 +115,7 @@ def test_openapi_describes_every_endpoint(client: TestClient) -> None:
 
 def test_docs_example_response_is_a_real_extraction() -> None:
     """The committed example must be what the extractor says today (regenerate with
-    `python -m app.openapi_docs`)."""
+    `python -m app.openapi_example`)."""
     assert example_detail() == render_example_detail()
 
 
