@@ -25,7 +25,16 @@ def lemma_of(token: Token) -> str:
 
 
 def token_features(token: Token, offset: int, quotes: Quotes) -> list[str]:
-    """The named features of `token`, a verb at `offset` + token.idx in the article."""
+    """The named features of `token`, a verb at `offset` + token.idx in the article; read
+    once a parse, as the cue, proposal and tagger stages all ask (not to be changed)."""
+    known: dict[int, list[str]] = token.doc.user_data.setdefault(f"newsdesk.cue_features.{offset}", {})
+    found = known.get(token.i)
+    if found is None:
+        found = known[token.i] = _token_features(token, offset, quotes)
+    return found
+
+
+def _token_features(token: Token, offset: int, quotes: Quotes) -> list[str]:
     base = lemma_of(token)
     feats = ["bias", f"lemma={base}", f"tag={token.tag_}", f"dep={token.dep_}", f"lemma|tag={base}|{token.tag_}",
              f"lemma|dep={base}|{token.dep_}"]

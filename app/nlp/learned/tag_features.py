@@ -53,32 +53,39 @@ def cue_scores(doc: Doc, offset: int, quotes: Quotes) -> dict[int, float]:
 def paragraph_features(doc: Doc, offset: int, quotes: Quotes) -> list[list[str]]:
     """One list of named features for each word of the paragraph `doc` at `offset`."""
     scores = cue_scores(doc, offset, quotes)
-    words = [_word(t, offset, quotes, scores) for t in doc]
+    # Each word's sentence, found once: Token.sent looks for it again at every word.
+    sentence: list[tuple[int, int]] = [(0, 0)] * len(doc)
+    for sent in doc.sents:
+        sentence[sent.start:sent.end] = [(sent.start, sent.end)] * (sent.end - sent.start)
+    words = [_word(t, offset, quotes, scores, sentence[t.i]) for t in doc]
+    # What a neighbour lends, read once a word rather than once a neighbour.
+    near = [(t.lower_, t.pos_, t.dep_) for t in doc]
     out = []
     for i, own in enumerate(words):
         feats = list(own)
         for d in (-2, -1, 1, 2):
             j = i + d
-            if 0 <= j < len(doc):
-                t = doc[j]
-                feats += [f"{d}:w={t.lower_}", f"{d}:pos={t.pos_}"]
+            if 0 <= j < len(near):
+                lower, pos, dep = near[j]
+                feats += [f"{d}:w={lower}", f"{d}:pos={pos}"]
                 if abs(d) == 1:
-                    feats += [f"{d}:dep={t.dep_}", f"{d}:q={words[j][0]}"]
+                    feats += [f"{d}:dep={dep}", f"{d}:q={words[j][0]}"]
             else:
                 feats.append(f"{d}:edge")
         out.append(feats)
     return out
 
 
-def _word(token: Token, offset: int, quotes: Quotes, scores: dict[int, float]) -> list[str]:
+def _word(token: Token, offset: int, quotes: Quotes, scores: dict[int, float],
+          sentence: tuple[int, int]) -> list[str]:
     at = offset + token.idx
     quoted = quotes.containing(at) is not None
-    sent = token.sent
+    sent_start, sent_end = sentence
     base = lemma_of(token)
     feats = [
         f"quoted={quoted}", "bias", f"w={token.lower_}", f"lemma={base}", f"pos={token.pos_}", f"tag={token.tag_}",
         f"dep={token.dep_}", f"shape={_shape(token)}", f"ent={token.ent_type_}",
-        f"from_start={_position(token.i - sent.start)}", f"to_end={_position(sent.end - 1 - token.i)}",
+        f"from_start={_position(token.i - sent_start)}", f"to_end={_position(sent_end - 1 - token.i)}",
         f"dep|pos={token.dep_}|{token.pos_}",
     ]
     if token.i in scores:
