@@ -10,7 +10,7 @@ import pycrfsuite
 from extraction_checks import assert_offsets, quote_containing
 from spacy.language import Language
 
-from app.nlp.learned import tagger
+from app.nlp.learned import model, tagger
 from app.nlp.pipeline import Extractor
 from app.nlp.text import Paragraph, find_quotes
 from app.nlp.training import tagger as training
@@ -18,7 +18,7 @@ from app.nlp.training import tagger as training
 
 def test_the_committed_model_loads() -> None:
     assert tagger.ARTIFACT.stat().st_size < 20_000_000
-    keeper = tagger.keeper()
+    keeper = model.load(tagger.KEEPER)
     assert 0.0 < keeper.threshold < 1.0
     assert len(keeper.weights) > 100
     assert set(tagger._crf().labels()) == set(tagger.LABELS)

@@ -59,6 +59,9 @@ class Taken:
     def holds(self, at: int) -> bool:
         return any(s <= at < e for s, e in self._near(at, at + 1))
 
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        return any(s < span[1] and span[0] < e for s, e in self._near(*span))
+
     def add(self, span: tuple[int, int]) -> None:
         bisect.insort(self.spans, span)
         self._widest = max(self._widest, span[1] - span[0])

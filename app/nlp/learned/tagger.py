@@ -24,6 +24,7 @@ from app.nlp import reported
 from app.nlp.attribution import Article, Attribution, classify
 from app.nlp.learned import model
 from app.nlp.learned.features import lemma_of
+from app.nlp.learned.proposals import Taken
 from app.nlp.learned.tag_features import paragraph_features
 from app.nlp.speakers import name_span, subject_of
 from app.nlp.text import Quotes, word_count
@@ -174,28 +175,23 @@ def candidate_features(doc: Doc, offset: int, content: tuple[int, int], sure: fl
     return feats
 
 
-@cache
-def keeper(path: Path = KEEPER) -> model.CueModel:
-    return model.load(path)
-
-
 def keep(found: Sequence[Attribution], scored: Sequence[tuple[float, Attribution]],
          at: float) -> list[Attribution]:
     """The candidates scoring at least `at` that overlap no content found."""
-    taken = [(a.start, a.end) for a in found]
+    taken = Taken([(a.start, a.end) for a in found])
     kept = []
     for sure, att in sorted(scored, key=lambda x: (-x[0], x[1].start)):
-        if sure < at or any(s < att.end and att.start < e for s, e in taken):
+        if sure < at or taken.overlaps((att.start, att.end)):
             continue
-        if att.cue is not None and any(s <= att.cue[0] < e for s, e in taken):
+        if att.cue is not None and taken.holds(att.cue[0]):
             continue  # a cue inside another's content is part of what that source says
-        taken.append((att.start, att.end))
+        taken.add((att.start, att.end))
         kept.append(att)
     return kept
 
 
 def refine(article: Article, found: Sequence[Attribution]) -> list[Attribution]:
     """The stage: `found`, with the tagged attributions that fill in where it has none."""
-    scorer = keeper()
+    scorer = model.load(KEEPER)
     scored = [(scorer.probability(c.feats), c.att) for c in candidates(article)]
     return [*found, *keep(found, scored, scorer.threshold)]
