@@ -26,7 +26,7 @@ _INNER_CAPITAL = re.compile(r"^(?!Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|O['â€™]|D['â€
 _BASED = re.compile(r"-based\b")
 _PLACE_TYPES = ("GPE", "LOC", "FAC")
 # Titles that go before a body or a place as readily as before a person.
-_ONLY_BEFORE = re.compile(r"\b(?:former|acting|deputy|vice|chief|founder|leader|general)\.?\s+$", re.IGNORECASE)
+_ALSO_BEFORE_BODIES = frozenset({"former", "acting", "deputy", "vice", "chief", "founder", "leader", "general"})
 _WHO_AFTER = re.compile(r",?\s+who\s")
 _WORD_BEFORE = re.compile(r"(\w+)\.?\s+$")
 
@@ -71,12 +71,12 @@ def retype(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 def _marked_person(text: str, m: Mention) -> bool:
-    return m.listed or bool(_WHO_AFTER.match(text, m.end)) or (_titled(text, m) and (
+    return m.listed or bool(_WHO_AFTER.match(text, m.end)) or ((title := _title_before(text, m)) is not None and (
         m.label == "PERSON"
         # "FTC chair Lina Park" as a place: a full name after an office is a person's,
         # unless a list of places knows it. Not a body ("former Goldman Sachs").
-        or (m.label in _PLACE_TYPES and " " in m.text.strip() and not _is_place(m) and not _ONLY_BEFORE.search(
-            text[max(0, m.start - 20):m.start]))))
+        or (m.label in _PLACE_TYPES and " " in m.text.strip() and not _is_place(m)
+            and title not in _ALSO_BEFORE_BODIES)))
 
 
 def _without_orphans(text: str, mentions: list[Mention], marked: set[str]) -> None:
@@ -94,9 +94,11 @@ def _without_orphans(text: str, mentions: list[Mention], marked: set[str]) -> No
             m.label = "GPE" if _is_place(m) else "ORG"
 
 
-def _titled(text: str, m: Mention) -> bool:
+def _title_before(text: str, m: Mention) -> str | None:
+    """The title written right before the name ("chair" of "FTC chair Lina Park"), if any."""
     before = _WORD_BEFORE.search(text[max(0, m.start - 20):m.start])
-    return before is not None and before.group(1).casefold() in TITLES
+    word = before.group(1).casefold() if before is not None else None
+    return word if word in TITLES else None
 
 
 def _placed(text: str, m: Mention) -> bool:
