@@ -110,7 +110,7 @@ def _fail(code: int, message: str) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.front import FrontProtocol
+    from app.front import EVENT_LOOP, FrontProtocol
 
     settings = get_settings()
     if settings.migrate_on_start and (failed := _migrate()):
@@ -124,6 +124,7 @@ def _serve(args: argparse.Namespace) -> int:
         log_level=settings.log_level,
         proxy_headers=True,
         http=FrontProtocol,
+        loop=EVENT_LOOP,
     )
     return 0
 

@@ -4,6 +4,8 @@ with no request cycle, task or app call for it."""
 from __future__ import annotations
 
 import asyncio
+import socket
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from uvicorn.config import Config
 from uvicorn.server import ServerState
 
-from app.front import HEALTH_KEY, FrontProtocol
+from app.front import EVENT_LOOP, HEALTH_KEY, FrontProtocol
 from app.overload import STATE_KEY, Overload
 
 
@@ -159,3 +161,44 @@ def test_a_served_worker_answers_health_at_the_front(start_server: Callable[...,
     logged = "".join(path.read_text() for path in tmp_path.glob("server-*.log"))
     assert '"request_id":"app-1"' in logged  # the app's requests are logged
     assert '"front-1"' not in logged
+
+
+def test_the_served_event_loop_accepts_every_waiting_connection_in_a_turn() -> None:
+    """Under a flood a turn of the loop is long: a loop that accepts one connection a turn
+    (libuv's, in uvloop) leaves the rest, and the requests they have sent, in the kernel's
+    accept queue for a turn each. Here every turn takes 20 ms and 50 clients connect at once."""
+    loop = Config(app=app_called, loop=EVENT_LOOP).get_loop_factory()()  # type: ignore[misc]
+    accepted: list[asyncio.BaseTransport] = []
+
+    class Accepting(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            accepted.append(transport)
+
+    def long_turn() -> None:
+        time.sleep(0.02)
+        loop.call_soon(long_turn)
+
+    async def run() -> float:
+        server = await loop.create_server(Accepting, "127.0.0.1", 0, backlog=2048)
+        port = server.sockets[0].getsockname()[1]
+        # The kernel completes each handshake and queues it until the loop accepts it.
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(50)]
+        loop.call_soon(long_turn)
+        started = time.monotonic()
+        while len(accepted) < len(clients) and time.monotonic() - started < 2:
+            await asyncio.sleep(0)
+        waited = time.monotonic() - started
+        for client in clients:
+            client.close()
+        for transport in accepted:
+            transport.close()
+        server.close()
+        await server.wait_closed()
+        return waited
+
+    try:
+        waited = loop.run_until_complete(run())
+    finally:
+        loop.close()
+    assert len(accepted) == 50
+    assert waited < 0.25  # a few turns, not one a connection (50 x 20 ms)
