@@ -66,10 +66,11 @@ class Overload:
         tick) sheds nothing unless ten requests arrive in it."""
         if self.in_flight >= self.max_in_flight:
             return False
-        if time.monotonic() - self._due > self.max_wait:
-            # This turn of the loop has already run past the budget (the timer could not
-            # fire to say so): what it reads now has waited that long, and serving it
-            # would only make the turn, and everyone's wait, longer still.
+        if time.monotonic() - self._due > self.max_wait / 2:
+            # This turn of the loop has run past half the budget (the timer could not fire
+            # to say so). A request read late in it can have arrived as the turn before
+            # began, so it has waited up to two turns: serving it would make this turn, and
+            # the wait of what is read in the next, longer still.
             return False
         if self.share >= 1.0:
             self._owed = 0.0

@@ -197,3 +197,8 @@ def test_a_turn_of_the_loop_past_the_budget_sheds_what_it_reads_next() -> None:
     assert overload.admits()
     overload._due = time.monotonic() - 1  # the timer is a second overdue: the loop has been busy that long
     assert not overload.admits() and overload.share == 1.0
+    # Half the budget: what is read this late may have waited the whole turn before too.
+    overload._due = time.monotonic() - 0.15
+    assert not overload.admits()
+    overload._due = time.monotonic() - 0.1
+    assert overload.admits()
