@@ -28,11 +28,11 @@ from app.connections import HeaderTimeoutProtocol
 from app.observability import API_HEADERS, HTTP_REQUESTS, read_request_id
 from app.overload import EXEMPT, STATE_KEY, Overload
 
-# The event loop `newsdesk serve` runs: asyncio's, not uvloop's. libuv (since 1.45, in
-# uvloop 0.18 on) accepts one connection a turn of the loop, and a turn under a flood takes
-# a few hundred ms: 1,024 connections opened at once waited seconds in the kernel's accept
-# queue, their first requests with them (wrk p99 2.5-5.8 s, the accept queue draining at
-# ~4/s). asyncio accepts every waiting connection in the turn (bench/RESULTS.md).
+# The event loop `newsdesk serve` runs: asyncio's, not uvloop's. libuv (since 1.45; uvloop
+# 0.23 bundles 1.52) accepts one connection a turn of the loop, and a turn under a flood
+# takes a few hundred ms: 1,024 connections opened at once waited seconds in the kernel's
+# accept queue, their first requests with them (wrk p99 2.4-5.8 s, the queue draining at
+# ~4 a second). asyncio accepts every waiting connection in a turn (bench/RESULTS.md).
 EVENT_LOOP = "asyncio"
 
 # Where the lifespan leaves /health's answer, a function of nothing, in uvicorn's app state.
