@@ -156,15 +156,16 @@ async def scenario(server: Server, paths: list[str], attack: tuple[Callable[[], 
     return reader, found[0], (found[1] if attack is not None else None)
 
 
-async def crowd(server: Server, paths: list[str], seconds: float) -> tuple[Load, Tally]:
-    """wrk at 1,024 connections, and a probe of 4 more (a request every 50 ms each) that
-    records how each of its requests was answered, and how fast."""
+async def crowd(server: Server, paths: list[str], seconds: float) -> tuple[Load, Tally, Tally]:
+    """wrk at 1,024 connections, a probe of 4 more (a request every 50 ms each) that
+    records how each of its requests was answered, and how fast, and the /health prober."""
     port = int(server.base.rsplit(":", 1)[1])
-    load, probe = await asyncio.gather(
+    load, probe, health = await asyncio.gather(
         asyncio.to_thread(wrk, server, paths, seconds, 1024),
         _group(port, get_any(paths, seed=2), 4, seconds, pause=0.05),
+        _group(port, get("/health"), 1, seconds, pause=0.02),
     )
-    return load, probe
+    return load, probe, health
 
 
 def _cpu_by_pid(pid: int) -> dict[int, float]:
@@ -249,7 +250,7 @@ def run(args: argparse.Namespace) -> str:
         for label, attack in attacks.items():
             reader, health, hits = asyncio.run(scenario(server, paths, attack, args.seconds))
             rows.append((label, reader, health, hits))
-        flood, probe = asyncio.run(crowd(server, paths, args.seconds))
+        flood, probe, flood_health = asyncio.run(crowd(server, paths, args.seconds))
         million = [hostile_million(server, label, text) for label, text in million_texts(args.texts)]
         after = httpx.get(server.base + "/health", timeout=10).status_code
 
@@ -275,6 +276,8 @@ def run(args: argparse.Namespace) -> str:
         f"| a probe of 4 connections beside it: served (200) | {probe.count(200)}, p99 {probe.p99_ms(200):.0f} ms |",
         f"| the probe: shed (503) | {probe.count(503)}, p99 {probe.p99_ms(503):.0f} ms |",
         f"| the probe: no answer within {TIMEOUT:g} s | {probe.count(0)} |",
+        f"| /health beside it (one request at a time, every 20 ms) | {flood_health.statuses()}; p99 "
+        f"{flood_health.p99_ms():.0f} ms |",
         "",
         "| a 1,000,000-character article | status | seconds | CPU seconds (server + extraction) | detail |",
         "|---|---:|---:|---:|---|",
