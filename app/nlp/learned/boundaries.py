@@ -21,7 +21,9 @@ _MODIFIERS = frozenset({"prep", "npadvmod", "dative", "agent", "nsubj", "nsubjpa
 
 def _token_at(doc: Doc, at: int, *, last: bool) -> Token | None:
     """The token holding character `at` of the doc (for `last`, the one ending at or after it)."""
-    starts = [t.idx for t in doc]
+    starts: list[int] | None = doc.user_data.get("newsdesk.token_starts")
+    if starts is None:  # once a parse: a paragraph holds several attributions, each three lookups
+        starts = doc.user_data["newsdesk.token_starts"] = [t.idx for t in doc]
     i = bisect.bisect_right(starts, at) - 1
     if last:
         i = bisect.bisect_left(starts, at) - 1
@@ -43,15 +45,18 @@ class Cues:
         return i < len(self.starts) and self.starts[i] < end
 
 
-def candidates(article: Article, att: Attribution,
-               cues: Cues | None = None) -> tuple[list[Candidate], list[Candidate]] | None:
+def candidates(article: Article, att: Attribution, cues: Cues | None = None,
+               para_starts: Sequence[int] | None = None) -> tuple[list[Candidate], list[Candidate]] | None:
     """The start and end candidates of a one-piece content inside one parsed paragraph,
-    the rule's own and those it may take (_may_take; `cues` are every attribution's)."""
+    the rule's own and those it may take (_may_take; `cues` are every attribution's,
+    `para_starts` where the article's parsed paragraphs start)."""
     if att.pieces:
         return None
     cues = cues or Cues()
     paras = article.parsed
-    i = bisect.bisect_right([p.start for p, _ in paras], att.start) - 1
+    if para_starts is None:
+        para_starts = [p.start for p, _ in paras]
+    i = bisect.bisect_right(para_starts, att.start) - 1
     if i < 0:
         return None
     para, doc = paras[i]
@@ -72,10 +77,13 @@ def candidates(article: Article, att: Attribution,
     # ("endorsed Kowalski on Thursday", "said in a statement"): never content.
     around = [] if cue is None else [offset + c.idx for c in cue.children if c.dep_ in _MODIFIERS
                                      and not att.start <= offset + c.idx < att.end]
+    held = _held(article, att)
     return ([c for c in starts if "rule" in c.feats or (
-                _may_take(article, att, c.char, att.end, cues) and not any(c.char <= m < att.start for m in around))],
+                _may_take(article, att, c.char, att.end, cues, held)
+                and not any(c.char <= m < att.start for m in around))],
             [c for c in ends if "rule" in c.feats or (
-                _may_take(article, att, att.start, c.char, cues) and not any(att.end <= m < c.char for m in around))])
+                _may_take(article, att, att.start, c.char, cues, held)
+                and not any(att.end <= m < c.char for m in around))])
 
 
 def _best(weights: dict[str, float], found: list[Candidate], margin: float) -> Candidate | None:
@@ -88,13 +96,20 @@ def _best(weights: dict[str, float], found: list[Candidate], margin: float) -> C
     return best if score > rule + margin else None
 
 
-def _may_take(article: Article, att: Attribution, start: int, end: int, cues: Cues) -> bool:
+def _held(article: Article, att: Attribution) -> frozenset[tuple[int, int]]:
+    """The quotations the content holds now."""
+    return frozenset(article.quotes.overlapping(att.start, att.end))
+
+
+def _may_take(article: Article, att: Attribution, start: int, end: int, cues: Cues,
+              held: frozenset[tuple[int, int]] | None = None) -> bool:
     """Whether the content may become [start, end): never over a quotation or a cue it did
-    not already hold. Those belong to attributions of their own (a source quoted in the
-    next sentence), which a wider content would take over."""
+    not already hold (`held`, _held's). Those belong to attributions of their own (a
+    source quoted in the next sentence), which a wider content would take over."""
     if end <= start:
         return False
-    held = set(article.quotes.overlapping(att.start, att.end))
+    if held is None:
+        held = _held(article, att)
     if any(q not in held for q in article.quotes.overlapping(start, end)):
         return False
     # A cue in [start, end) outside the content it already held.
@@ -107,9 +122,10 @@ def refine(article: Article, atts: Sequence[Attribution],
     unless given) puts them."""
     model = model or boundary_model.load()
     cues = Cues(a.cue for a in atts if a.cue is not None)
+    para_starts = [p.start for p, _ in article.parsed]
     out = []
     for att in atts:
-        found = candidates(article, att, cues)
+        found = candidates(article, att, cues, para_starts)
         if found is None:
             out.append(att)
             continue
