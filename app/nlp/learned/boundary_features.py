@@ -71,6 +71,14 @@ class _Sentences:
         return self.starts[max(0, si - 1)], self.ends[min(len(self.ends) - 1, ei + 1)]
 
 
+def _sentences(doc: Doc) -> _Sentences:
+    """The doc's _Sentences, made once a parse: each attribution's candidates ask."""
+    found: _Sentences | None = doc.user_data.get("newsdesk.sentences")
+    if found is None:
+        found = doc.user_data["newsdesk.sentences"] = _Sentences(doc)
+    return found
+
+
 def _sent_d(sents: _Sentences, token: Token, rule: Token) -> str:
     """-1, 0 or 1: the candidate's sentence before, at or after the rule's boundary's."""
     a, b = sents.start(token), sents.start(rule)
@@ -99,7 +107,7 @@ def start_candidates(text: str, doc: Doc, offset: int, rule: Token, last: Token,
                      kind: str, quotes: Quotes) -> list[Candidate]:
     """Where the content could start: a word (or an opening quotation mark) between the
     sentence before the rule's start and the rule's end."""
-    sents = _Sentences(doc)
+    sents = _sentences(doc)
     lo, _ = sents.window(rule, last)
     rule_at = trim_start(text, offset + rule.idx, len(text))
     out: dict[int, Candidate] = {}
@@ -143,7 +151,7 @@ def end_candidates(text: str, doc: Doc, offset: int, first: Token, rule: Token, 
                    kind: str, quotes: Quotes) -> list[Candidate]:
     """Where the content could end: a word (or a closing quotation mark) between the
     rule's start and the sentence after the rule's end."""
-    sents = _Sentences(doc)
+    sents = _sentences(doc)
     _, hi = sents.window(first, rule)
     rule_at = trim_end(text, 0, offset + rule.idx + len(rule))
     out: dict[int, Candidate] = {}
