@@ -400,6 +400,9 @@ def _phrase_content(verb: Token, roles: Roles) -> tuple[Token | None, Token | No
                     # is part of what was asked.
                     tail = next((c for c in children if c.dep_ in ("xcomp", "advcl") and c.i > pobj.i
                                  and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), pobj)
+                    # "referred to Rubio as “a bright leader”": what the topic is cast as.
+                    tail = next((c for c in children if c.dep_ == "prep" and c.lower_ == "as" and c.i > tail.i
+                                 and c.i == tail.right_edge.i + 1), tail)
                     return first, tail
     if "object" in roles and obj is not None and obj.i > verb.i:
         # "described X as Y", "called X Y", "accused X of Y": the object with its complement.
