@@ -125,6 +125,32 @@ def test_according_to(nlp_extractor: Extractor) -> None:
     assert q.cue is not None and q.cue.text == "According to"
 
 
+def test_topic_cast_as_something_keeps_the_as_phrase(nlp_extractor: Extractor) -> None:
+    text = "In her speech, Ruiz focused on the harbour plan as a test of the council's nerve."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "harbour plan")
+    assert q.text == "the harbour plan as a test of the council's nerve"
+    assert q.cue is not None and q.cue.text == "focused"
+
+
+def test_passive_cue_with_its_source_in_a_by_phrase(nlp_extractor: Extractor) -> None:
+    text = "The harbour plan was rejected by the Port Authority on Tuesday."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "harbour plan")
+    assert q.text == "The harbour plan"
+    assert q.speaker is not None and q.speaker.mention.text == "the Port Authority"
+    assert q.cue is not None and q.cue.text == "rejected"
+
+
+def test_passive_cue_after_a_relative_pronoun_reports_nothing(nlp_extractor: Extractor) -> None:
+    # The noun "which" stands for is outside the clause: no content to take.
+    text = "The council approved the bypass, which was criticized by local farmers."
+    result = nlp_extractor.extract(text)
+    no_quote_containing(result, "which")
+
+
 def test_pronoun_resolves_to_the_last_person(nlp_extractor: Extractor) -> None:
     text = (
         "Senator Teresa Mendez arrived in Lisbon on Friday.\n"
