@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from spacy.tokens import Doc, Span, Token
 
+from app.nlp import per_parse
 from app.nlp.attribution import Article, Attribution
 from app.nlp.lexicons import table, words
 from app.nlp.speakers import NOMINAL_SUBJECTS, name_span, names_a_person, subject_of
@@ -111,10 +112,7 @@ _SAYING_WORDS = SPEECH_ACTS | _REPORTING_PARTICIPLES
 def _saying_words(doc: Doc) -> list[int]:
     """Where the doc's words of saying are, found once a doc: a run-on text has tens of
     thousands of contents, each of which would otherwise be walked word by word."""
-    found: list[int] | None = doc.user_data.get("newsdesk.saying_words")
-    if found is None:
-        found = doc.user_data["newsdesk.saying_words"] = [t.i for t in doc if lemma(t) in _SAYING_WORDS]
-    return found
+    return per_parse.once(doc, "saying_words", lambda: [t.i for t in doc if lemma(t) in _SAYING_WORDS])
 
 
 def _marks_balanced(words: Span) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
+from app.nlp import per_parse
 from app.nlp.attribution import Article, Attribution, classify
 from app.nlp.learned import boundary_model
 from app.nlp.learned.boundary_features import Candidate, end_candidates, start_candidates
@@ -21,9 +22,8 @@ _MODIFIERS = frozenset({"prep", "npadvmod", "dative", "agent", "nsubj", "nsubjpa
 
 def _token_at(doc: Doc, at: int, *, last: bool) -> Token | None:
     """The token holding character `at` of the doc (for `last`, the one ending at or after it)."""
-    starts: list[int] | None = doc.user_data.get("newsdesk.token_starts")
-    if starts is None:  # once a parse: a paragraph holds several attributions, each three lookups
-        starts = doc.user_data["newsdesk.token_starts"] = [t.idx for t in doc]
+    # Once a parse: a paragraph holds several attributions, each three lookups.
+    starts = per_parse.once(doc, "token_starts", lambda: [t.idx for t in doc])
     i = bisect.bisect_right(starts, at) - 1
     if last:
         i = bisect.bisect_left(starts, at) - 1

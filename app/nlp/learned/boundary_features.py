@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from app.nlp import per_parse
 from app.nlp.text import Quotes
 
 # What the scorer trims off a content's edges (score_quotes.py): two boundaries that differ
@@ -73,10 +74,7 @@ class _Sentences:
 
 def _sentences(doc: Doc) -> _Sentences:
     """The doc's _Sentences, made once a parse: each attribution's candidates ask."""
-    found: _Sentences | None = doc.user_data.get("newsdesk.sentences")
-    if found is None:
-        found = doc.user_data["newsdesk.sentences"] = _Sentences(doc)
-    return found
+    return per_parse.once(doc, "sentences", lambda: _Sentences(doc))
 
 
 def _sent_d(sents: _Sentences, token: Token, rule: Token) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from app.nlp import per_parse
 from app.nlp.lexicons import words
 from app.nlp.speakers import NOMINAL_SUBJECTS
 from app.nlp.text import Quotes
@@ -27,7 +28,7 @@ def lemma_of(token: Token) -> str:
 def token_features(token: Token, offset: int, quotes: Quotes) -> list[str]:
     """The named features of `token`, a verb at `offset` + token.idx in the article; read
     once a parse, as the cue, proposal and tagger stages all ask (not to be changed)."""
-    known: dict[int, list[str]] = token.doc.user_data.setdefault(f"newsdesk.cue_features.{offset}", {})
+    known: dict[int, list[str]] = per_parse.once(token.doc, f"cue_features.{offset}", dict)
     found = known.get(token.i)
     if found is None:
         found = known[token.i] = _token_features(token, offset, quotes)
