@@ -24,6 +24,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from app import turns
 from app.connections import HeaderTimeoutProtocol
 from app.observability import API_HEADERS, HTTP_REQUESTS, read_request_id
 from app.overload import EXEMPT, STATE_KEY, Overload
@@ -32,8 +33,9 @@ from app.overload import EXEMPT, STATE_KEY, Overload
 # 0.23 bundles 1.52) accepts one connection a turn of the loop, and a turn under a flood
 # takes a few hundred ms: 1,024 connections opened at once waited seconds in the kernel's
 # accept queue, their first requests with them (wrk p99 2.4-5.8 s, the queue draining at
-# ~4 a second). asyncio accepts every waiting connection in a turn (bench/RESULTS.md).
-EVENT_LOOP = "asyncio"
+# ~4 a second). asyncio accepts every waiting connection in a turn (bench/RESULTS.md), and
+# its selector can be told which ready connections to read first (app.turns).
+EVENT_LOOP = "app.turns:TurnLoop" if turns.AVAILABLE else "asyncio"
 
 # Where the lifespan leaves /health's answer, a function of nothing, in uvicorn's app state.
 HEALTH_KEY = "newsdesk.health"

@@ -8,6 +8,7 @@ import math
 import time
 from typing import Any
 
+from app import turns
 from app.errors import problem
 from app.observability import API_HEADERS, HTTP_REQUESTS
 
@@ -96,6 +97,9 @@ class Overload:
                 started = loop.time()
                 self._due = time.monotonic() + LAG_TICK
                 await asyncio.sleep(LAG_TICK)
-                self.share = next_share(self.share, loop.time() - started - LAG_TICK, self.max_wait)
+                # Under a flood the loop's turns stay short (app.turns) and the wait is in the
+                # queue of connections not yet read: whichever is longer is the wait.
+                lag = max(loop.time() - started - LAG_TICK, turns.longest_wait(loop))
+                self.share = next_share(self.share, lag, self.max_wait)
         finally:
             self._due = math.inf
