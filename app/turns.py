@@ -13,7 +13,9 @@ The queue of every other request stays as long as the clients make it: 1,024 cli
 each ask again as soon as they are answered wait about 1,024 / answers-per-second, whatever
 the order (Little's law). Refusing early those that would wait long was tried: they asked
 again at once, and their 503s made the turns longer (bench/RESULTS.md). What is kept is how
-long the connections handed on waited, for app.overload, which sheds past its budget."""
+long the connections handed on waited, for app.overload, which sheds past its budget: what
+is read in a turn whose connections waited past half of it, as it did for a turn that
+itself ran past half of it when a turn read every ready connection."""
 
 from __future__ import annotations
 
@@ -75,6 +77,7 @@ class TurnSelector(_Epoll):  # type: ignore[misc,valid-type]
         self._handed = 0
         self._handed_at = 0.0
         self.longest_wait = 0.0  # of the connections handed since app.overload last read it
+        self.turn_wait = 0.0  # of the oldest connection handed for the turn now running
 
     def unregister(self, fileobj: FileDescriptorLike) -> selectors.SelectorKey:
         # Closed, or no longer read (paused, or modified): it waits no more.
@@ -132,9 +135,11 @@ class TurnSelector(_Epoll):  # type: ignore[misc,valid-type]
             else:
                 waiting[fd] = now
         handed += ((key, selectors.EVENT_READ) for key in urgent)
+        self.turn_wait = 0.0
         for fd in list(itertools.islice(waiting, max(0, room - len(urgent)))):
-            self.longest_wait = max(self.longest_wait, now - waiting.pop(fd))
+            self.turn_wait = max(self.turn_wait, now - waiting.pop(fd))  # the first, in fact
             handed.append((keys[fd], selectors.EVENT_READ))
+        self.longest_wait = max(self.longest_wait, self.turn_wait)
         self._handed = len(handed)  # what the turn about to run answers
         self._handed_at = now
         return handed
@@ -150,6 +155,13 @@ class TurnLoop(asyncio.SelectorEventLoop):
     def __init__(self) -> None:
         self.turns = TurnSelector()
         super().__init__(self.turns)
+
+
+def turn_wait() -> float:
+    """How long the connections read in this turn of the running loop waited for it, at
+    most; 0 on a loop that does not keep them waiting."""
+    loop = asyncio.get_running_loop()
+    return loop.turns.turn_wait if isinstance(loop, TurnLoop) else 0.0
 
 
 def longest_wait(loop: asyncio.AbstractEventLoop) -> float:

@@ -22,8 +22,10 @@ COST = 0.005  # seconds of the loop each request takes here
 class Slow(asyncio.Protocol):
     """Answers nothing; records which request it read, in what order, taking COST each."""
 
-    def __init__(self, order: list[bytes], transports: list[asyncio.Transport]) -> None:
-        self.order, self.transports = order, transports
+    def __init__(self, order: list[bytes], transports: list[asyncio.Transport],
+                 judge: Callable[[], bool] | None = None) -> None:
+        self.order, self.transports, self.judge = order, transports, judge
+        self.verdicts: list[bool] = []
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -31,19 +33,27 @@ class Slow(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self.order.append(data.split(b"\r\n", 1)[0])
+        if self.judge is not None:
+            self.verdicts.append(self.judge())
         time.sleep(COST)
 
 
 def flood(loop: asyncio.AbstractEventLoop, requests: list[bytes],
           during: Callable[[list[bytes], list[asyncio.Transport]], None] = lambda order, transports: None,
-          ) -> list[bytes]:
+          judge: Callable[[], bool] | None = None, verdicts: list[bool] | None = None) -> list[bytes]:
     """Opens a connection a request, sends them all in that order while the loop is still,
     and runs the loop until no request is left to read."""
     order: list[bytes] = []
     transports: list[asyncio.Transport] = []
 
     async def run() -> None:
-        server = await loop.create_server(lambda: Slow(order, transports), "127.0.0.1", 0, backlog=2048)
+        def protocol() -> Slow:
+            made = Slow(order, transports, judge)
+            if verdicts is not None:
+                made.verdicts = verdicts  # one list for every connection, in reading order
+            return made
+
+        server = await loop.create_server(protocol, "127.0.0.1", 0, backlog=2048)
         port = server.sockets[0].getsockname()[1]
         clients = [socket.create_connection(("127.0.0.1", port)) for _ in requests]
         while len(transports) < len(clients):
@@ -117,10 +127,10 @@ def test_a_connection_closed_while_it_waits_is_never_read() -> None:
 
 
 def test_the_overload_judge_counts_the_wait_of_connections_not_yet_read() -> None:
-    """Turns of about 40 ms keep the loop's own lag under a 100 ms budget; the connections
-    that waited for several of them did not, and the judge sheds for it."""
+    """Turns of about 40 ms keep the loop's own lag under a 400 ms budget; the connections
+    that waited for twenty of them did not, and the judge sheds for it."""
     loop = turn_loop()
-    overload = Overload(max_in_flight=64, max_wait=0.1)
+    overload = Overload(max_in_flight=64, max_wait=0.4)
     ticks: list[float] = []
     watching: list[asyncio.Future[None]] = []
 
@@ -133,6 +143,17 @@ def test_the_overload_judge_counts_the_wait_of_connections_not_yet_read() -> Non
             watching.append(asyncio.ensure_future(overload.watch_lag()))
             tick()
 
-    flood(loop, READS * 2, watch)
+    flood(loop, READS * 4, watch)
     assert max(b - a for a, b in itertools.pairwise(ticks)) < overload.max_wait  # the loop's lag
     assert overload.share < 1.0
+
+
+def test_what_waited_past_half_the_budget_for_its_turn_is_shed() -> None:
+    """Eight connections a turn of 40 ms: the first turns' requests waited less than 50 ms
+    and are served; the last ones waited four turns and more, and are shed."""
+    overload = Overload(max_in_flight=64, max_wait=0.1)
+    verdicts: list[bool] = []
+    flood(turn_loop(), READS, judge=overload.admits, verdicts=verdicts)
+    assert len(verdicts) == 40
+    assert verdicts[:turns.MIN_TURN] == [True] * turns.MIN_TURN
+    assert verdicts[-turns.MIN_TURN:] == [False] * turns.MIN_TURN
