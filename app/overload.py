@@ -67,17 +67,21 @@ class Overload:
         tick) sheds nothing unless ten requests arrive in it."""
         if self.in_flight >= self.max_in_flight:
             return False
-        if time.monotonic() - self._due > self.max_wait / 2 or turns.turn_wait() > self.max_wait / 2:
+        if time.monotonic() - self._due > self.max_wait / 2:
             # This turn of the loop has run past half the budget (the timer could not fire
-            # to say so), or what it reads waited that long for it (app.turns). A request
-            # read late in a long turn can have arrived as the turn before began, so it has
-            # waited up to two turns: serving it would make this turn, and the wait of what
-            # is read in the next, longer still.
+            # to say so). A request read late in it can have arrived as the turn before
+            # began, so it has waited up to two turns: serving it would make this turn, and
+            # the wait of what is read in the next, longer still.
             return False
-        if self.share >= 1.0:
+        share = self.share
+        if turns.turn_wait() > self.max_wait / 2:
+            # What this turn reads waited that long for it (app.turns): serve no more than
+            # the least share, so that the wait can still be read on real work.
+            share = MIN_SHARE
+        if share >= 1.0:
             self._owed = 0.0
             return True
-        self._owed += 1.0 - self.share
+        self._owed += 1.0 - share
         if self._owed >= 1.0 - 1e-9:  # ten owing a tenth each owe a whole one
             self._owed -= 1.0
             return False

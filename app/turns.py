@@ -160,7 +160,10 @@ class TurnLoop(asyncio.SelectorEventLoop):
 def turn_wait() -> float:
     """How long the connections read in this turn of the running loop waited for it, at
     most; 0 on a loop that does not keep them waiting."""
-    loop = asyncio.get_running_loop()
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # asked outside a loop
+        return 0.0
     return loop.turns.turn_wait if isinstance(loop, TurnLoop) else 0.0
 
 
