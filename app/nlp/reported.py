@@ -45,9 +45,17 @@ def _content_span(first: Token, offset: int, last: Token | None = None,
         end = doc[before.left_edge.i - 1]
         while end.i > start.i and (end.dep_ == "cc" or end.is_space or end.text == ","):
             end = doc[end.i - 1]
+    end = _without_trailing_punctuation(end, start)
+    return offset + start.idx, offset + end.idx + len(end)
+
+
+def _without_trailing_punctuation(end: Token, start: Token) -> Token:
+    """The last word of a content ending at `end`, back past punctuation and spaces but not
+    past `start`; a closing quotation mark stays: it belongs to the quotation."""
+    doc = end.doc
     while end.i > start.i and ((_is_punctuation(end) and end.text not in "”\"’»") or end.is_space):
         end = doc[end.i - 1]
-    return offset + start.idx, offset + end.idx + len(end)
+    return end
 
 
 def _is_punctuation(token: Token) -> bool:
@@ -283,8 +291,7 @@ def _passive_reports(doc: Doc, offset: int, quotes: Quotes) -> list[Attribution]
         first, last = subject.left_edge, subject.right_edge
         if any(t.pos_ == "VERB" and t.dep_ not in ("amod", "compound") for t in doc[first.i:last.i + 1]):
             continue  # "The claim that the vote was rigged was rejected by …": the claim is the report
-        while last.i > first.i and ((_is_punctuation(last) and last.text not in "”\"’»") or last.is_space):
-            last = doc[last.i - 1]
+        last = _without_trailing_punctuation(last, first)
         speaker = name_span(source, offset)
         if quotes.containing(speaker[0]):
             continue

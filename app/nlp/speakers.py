@@ -205,8 +205,7 @@ def _resolve(span: tuple[int, int], token: Token | None, ctx: Context, text: str
     if token is not None and _coordinated(token):
         return None  # "Harper and Buckley found …": two sources are no one entity
     inside = [m for m in ctx.before(e) if m.end > s and m.type in _PRIORITY]
-    if inside and token is not None and token.pos_ == "NOUN" and names_a_person(lemma := token.lemma_.lower()) \
-            and not lemma.endswith("ment"):  # "NASA's procurement", "the government": no person
+    if inside and token is not None and token.pos_ == "NOUN" and names_a_person(token.lemma_.lower()):
         # "a spokesman for Acme Corp", "a White House official": the body only says whom
         # an unnamed person speaks for; a name in apposition ("the spokesman, Joe Hale")
         # is the person's.
@@ -299,8 +298,9 @@ def _in_focus(s: int, wanted: str | None, before: list[EntityMention], ctx: Cont
 
 
 # What nouns for people mostly end in: "manager", "investor", "economist", "politician",
-# "attendant", "resident", "chairman", "spokesperson".
-_PERSON_NOUN_END = re.compile(r"(?:er|or|ist|ian|ant|ent|man|woman|person)$")
+# "attendant", "resident", "chairman", "spokesperson"; but "-ment" names a thing or a body
+# ("the government", "NASA's procurement"), not a person.
+_PERSON_NOUN_END = re.compile(r"(?:er|or|ist|ian|ant|(?<!m)ent|man|woman|person)$")
 
 
 def names_a_person(lemma: str) -> bool:

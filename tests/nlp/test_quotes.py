@@ -144,6 +144,19 @@ def test_passive_cue_with_its_source_in_a_by_phrase(nlp_extractor: Extractor) ->
     assert q.cue is not None and q.cue.text == "rejected"
 
 
+@pytest.mark.parametrize(("text", "content"), [
+    # The closing mark belongs to the quotation; a dangling dash is no part of the subject.
+    ("The so-called “harbour plan” was rejected by the Port Authority on Tuesday.", "The so-called “harbour plan”"),
+    ("The harbour plan -- was rejected by the Port Authority on Tuesday.", "The harbour plan"),
+])
+def test_passive_content_ends_as_a_clause_content_ends(nlp_extractor: Extractor, text: str, content: str) -> None:
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "harbour plan")
+    assert q.text == content
+    assert q.cue is not None and q.cue.text == "rejected"
+
+
 def test_passive_cue_after_a_relative_pronoun_reports_nothing(nlp_extractor: Extractor) -> None:
     # The noun "which" stands for is outside the clause: no content to take.
     text = "The council approved the bypass, which was criticized by local farmers."

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.nlp.pipeline import Extractor
+from app.nlp.speakers import names_a_person
 from tests.nlp.extraction_checks import assert_offsets, quote_containing
 
 
@@ -284,3 +285,21 @@ def test_a_name_beside_the_description_is_the_speaker(nlp_extractor: Extractor) 
     assert_offsets(text, result)
     q = quote_containing(result, "victory")
     assert q.speaker is not None and q.speaker.name == "Joe Hale", q.speaker
+
+
+@pytest.mark.parametrize(("lemma", "person"), [
+    ("spokesperson", True), ("resident", True), ("president", True), ("economist", True),
+    ("government", False), ("procurement", False), ("management", False), ("plan", False),
+])
+def test_names_a_person_by_role_or_ending_but_not_ment(lemma: str, person: bool) -> None:
+    assert names_a_person(lemma) is person
+
+
+def test_a_body_by_its_ment_noun_speaks_as_the_body(nlp_extractor: Extractor) -> None:
+    # "management" is no person the body only employs: the source is the body itself.
+    text = "The Harbour Authority's management said the port would reopen on Monday."
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "port would reopen")
+    assert q.speaker is not None and q.speaker.entity is not None
+    assert q.speaker.name == "Harbour Authority"
