@@ -23,6 +23,7 @@ RELATIVE_PRONOUNS = {"who", "whom", "which", "that"}
 ORG_PRONOUNS = {"it"}
 # What such a description or title calls a person, so "the ambassador" finds Khazar Ibrahim.
 ROLE_NOUNS = words("role_nouns")  # nouns that describe a person by role
+_OCCASIONS = words("occasions")  # events at which people speak: "a news conference"
 _ABBREVIATED_TITLES = table("abbreviated_titles")  # "governor": "gov"
 _PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 
@@ -78,15 +79,28 @@ def name_span(token: Token, offset: int) -> tuple[int, int]:
     if _coordinated(token):
         right = max(right, max((c.right_edge for c in token.children if c.dep_ == "conj"), key=lambda t: t.i),
                     key=lambda t: t.i)
-    # "a spokesman for the ministry", "people familiar with the matter": keep the phrase
-    # that says whose, or which people.
+    # "a spokesman for the ministry", "people familiar with the matter", "someone like
+    # Mr. Clarke": keep the phrase that says whose, or which people.
     for child in token.rights:
         if child.i == right.i + 1 and (
-            (child.dep_ == "prep" and child.lower_ in ("for", "of", "at"))
+            (child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "like"))
             or (child.dep_ == "amod" and any(c.dep_ == "prep" for c in child.children))
         ):
             right = child.right_edge
             break
+    # "according to a tally by the Associated Press", "a report from Acme Bank", "a
+    # speech Mrs. Clinton delivered": a work speaks for who made it, so its maker's name
+    # is part of the source's words.
+    if token.pos_ == "NOUN" and not names_a_person(token.lemma_.lower()):
+        for child in token.rights:
+            if child.dep_ == "prep" and child.lower_ in ("by", "from") and child.i == right.i + 1:
+                right = child.right_edge
+                break
+            if child.dep_ == "relcl" and child.left_edge.i == right.i + 1 and any(
+                    c.dep_ == "nsubj" and c.ent_type_ in _AGENTS and c.left_edge.i == right.i + 1
+                    for c in child.children):
+                right = child
+                break
     while left.i < right.i and (left.is_punct or left.is_space):
         left = left.doc[left.i + 1]
     while right.i > left.i and (right.is_punct or right.is_space):
@@ -107,6 +121,10 @@ def subject_of(verb: Token, skip: Callable[[Token], bool] | None = None) -> Toke
             return _nearest_before(found, current)
         if current.tag_ in _FINITE and (name := _name_read_as_word(current)) is not None:
             return name
+        if current is verb and (controller := _object_of_control(current)) is not None:
+            return controller
+        if (aside := _subject_of_aside(current)) is not None:
+            return aside
         if current.dep_ == "relcl":
             return current.head
         if current.dep_ == "ROOT" and current.pos_ in ("NOUN", "PROPN") and current.i != verb.i:
@@ -118,19 +136,97 @@ def subject_of(verb: Token, skip: Callable[[Token], bool] | None = None) -> Toke
             # object the parse has usually hung the verb's own participle on it: "issued a
             # statement saying …", "drew crowds describing …" are the subject's.
             noun = current.head
+            if _is_occasion(noun):
+                # "she said at a news conference announcing …": the occasion is no
+                # source, whoever spoke at it is.
+                current = noun.head.head
+                continue
             if noun.dep_ != "dobj":
                 return noun
             current = noun.head
             continue
         if current.dep_ == "pcomp" and current.head.dep_ == "prep":
             current = current.head.head  # "responded … by saying …"
+            if current.pos_ == "NOUN" and current.dep_ == "dobj" and current.head.pos_ in ("AUX", "VERB"):
+                current = current.head  # "you have no way of knowing …": the subject of "have"
         elif current.dep_ in ("advcl", "xcomp", "conj", "acl") and current.head is not current:
             current = current.head
-        elif current.dep_ == "acomp" and current.head.pos_ in ("AUX", "VERB"):
-            current = current.head  # "He was able to tout …": the subject of "was"
+        elif current.dep_ in ("acomp", "advmod") and current.head.pos_ in ("AUX", "VERB"):
+            # "He was able to tout …": the subject of "was"; "stopped short of calling …":
+            # of "stopped".
+            current = current.head
         else:
             return _noun_before(current)
     return None
+
+
+# Verbs whose object does not do what the infinitive after it says: in "promised them
+# to stay" the one promising stays.
+_SUBJECT_CONTROL = frozenset({"promise", "vow", "pledge", "threaten"})
+
+
+def _object_of_control(verb: Token) -> Token | None:
+    """The object that does what an infinitive or participle complement says: "led the
+    journalist to fear …", "forced Stumpf to admit …", "left many nations feeling …". The
+    parse hangs that verb on the main one, whose subject only made it happen."""
+    if verb.dep_ != "xcomp" or verb.tag_ not in ("VB", "VBG") or verb.head.pos_ != "VERB":
+        return None
+    if verb.tag_ == "VB" and not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return None
+    if verb.head.lemma_.lower() in _SUBJECT_CONTROL:
+        return None
+    obj = next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+    if obj is None:
+        return None
+    if not _may_speak(obj):
+        # "uses footage of Hillary Clinton asking …": who is seen doing it.
+        of = next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if obj is None or not _may_speak(obj):
+            return None
+    return obj
+
+
+_AGENTS = ("PERSON", "ORG", "NORP", "GPE")
+
+
+def _may_speak(noun: Token) -> bool:
+    """Words for someone who can say or think something: a name, a personal pronoun, a
+    noun for people ("farmers") or one a name qualifies ("E.U. nations"); not "the
+    comments" in "used the comments to urge …" or "the day" in "spent the day arguing"."""
+    if noun.pos_ == "PRON":
+        return noun.lower_ in ("him", "her", "them", "us", "me", "you")
+    if noun.ent_type_ in _AGENTS:
+        return True
+    if noun.ent_type_ or noun.pos_ not in ("NOUN", "PROPN"):
+        return False  # "spent Saturday delivering …"
+    lemma = noun.lemma_.lower()
+    return noun.pos_ == "PROPN" or names_a_person(lemma) or any(
+        c.dep_ == "compound" and c.ent_type_ in _AGENTS for c in noun.children)
+
+
+def _subject_of_aside(verb: Token) -> Token | None:
+    """A participle the parse made the sentence's root, with the reporting verb before it
+    as an aside ("… ,” Mr. Obama said, not even needing to mention …"): the aside's
+    subject."""
+    if verb.dep_ != "ROOT" or verb.tag_ not in ("VBG", "VBN"):
+        return None
+    for aside in verb.children:
+        if aside.dep_ == "parataxis" and aside.i < verb.i:
+            found = [c for c in aside.children if c.dep_ in NOMINAL_SUBJECTS]
+            if found:
+                return found[0]
+    return None
+
+
+def _is_occasion(noun: Token) -> bool:
+    """An event in a phrase on a verb ("said at a news conference announcing …", "in a
+    speech attacking …"), which a participle hung on it cannot have as its speaker: a
+    release, an ad or a group ("groups backing Cruz") can be one."""
+    if noun.pos_ != "NOUN" or noun.dep_ != "pobj" or noun.lemma_.lower() not in _OCCASIONS:
+        return False
+    prep = noun.head
+    return prep.dep_ == "prep" and prep.head.pos_ in ("VERB", "AUX")
 
 
 def _nearest_before(subjects: list[Token], verb: Token) -> Token:
@@ -178,6 +274,10 @@ def _name_read_as_word(verb: Token) -> Token | None:
     if (j >= 0 and j == doc[j].sent.start and doc[j].is_title and doc[j].pos_ == "VERB"
             and verb.head.i == j and verb.dep_ in ("dobj", "dep")):
         return doc[j]  # "Trump openly admires …", the name read as the verb "trump"
+    first = verb.sent[0]
+    if (first.is_title and first.ent_type_ in ("PERSON", "ORG") and first.head.i == verb.i and first.i + 1 < verb.i
+            and doc[first.i + 1].text == "," and first.dep_ not in SUBJECTS and first.pos_ != "PRON"):
+        return first  # "Trump, appearing after Clinton, cited …", the name read as an adjective
     k = verb.i + 1
     if k < len(doc) and doc[k].is_title and doc[k].pos_ in _WORD_TAGS and doc[k].head.i == verb.i and (
             k + 1 == len(doc) or doc[k + 1].is_punct):

@@ -4,9 +4,11 @@ for, and sources the article never names staying unnamed."""
 from __future__ import annotations
 
 import pytest
+import spacy
+from spacy.tokens import Doc
 
 from app.nlp.pipeline import Extractor
-from app.nlp.speakers import names_a_person
+from app.nlp.speakers import names_a_person, subject_of
 from tests.nlp.extraction_checks import assert_offsets, quote_containing
 
 
@@ -303,3 +305,69 @@ def test_a_body_by_its_ment_noun_speaks_as_the_body(nlp_extractor: Extractor) ->
     q = quote_containing(result, "port would reopen")
     assert q.speaker is not None and q.speaker.entity is not None
     assert q.speaker.name == "Harbour Authority"
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "mention"),
+    [
+        # the object of "forced" is who admits, not the committee
+        ("The committee forced Dale Okoro to admit that the accounts had been altered for years.",
+         "accounts had been altered", "Dale Okoro"),
+        ("The long drought left many farmers feeling that the government had abandoned them.",
+         "government had abandoned", "many farmers"),
+        # the news conference is where she spoke, not who spoke
+        ("Councillor Rhea Tamsin spoke on Monday. “The bridge will reopen in spring, and the tolls will go,” she "
+         "said at a news conference announcing that the city would sue the builder.", "city would sue", "she"),
+        # "short" stands between "calling" and the verb whose subject speaks
+        ("Mayor Ivo Brandt praised the report but stopped short of calling the budget a failure of the council.",
+         "budget a failure", "Mayor Ivo Brandt"),
+        # the parse makes the participle the root and "said" an aside
+        ("“We have rebuilt the harbour and the schools,” Mr. Brandt said, not even needing to mention the rival "
+         "who had opposed the plan.", "the rival who", "Mr. Brandt"),
+    ],
+    ids=["object-of-forced", "object-of-left", "occasion", "stopped-short", "aside-said"],
+)
+def test_the_words_of_the_source_where_the_verb_hangs_off_another(
+        nlp_extractor: Extractor, text: str, content: str, mention: str) -> None:
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, content)
+    assert q.speaker is not None and q.speaker.mention.text == mention, q.speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "mention"),
+    [
+        ("Taxes would rise for the richest, according to a speech Ms. Ortega delivered at the university on Monday.",
+         "Taxes would rise", "a speech Ms. Ortega delivered"),
+        ("Turnout rose sharply this year, according to a tally by the Associated Press of the votes cast.",
+         "Turnout rose", "a tally by the Associated Press of the votes cast"),
+        ("The new ad uses footage of Dana Whitley asking, “Why are we not ten points ahead of him by now?”",
+         "ten points ahead", "Dana Whitley"),
+        ("Prices are high, and while many people get discounts, you have no way of knowing which deals you "
+         "might get.", "which deals", "you"),
+        ("Why then would someone like Mr. Clarke want to take over a troubled mine and its debts?",
+         "troubled mine", "someone like Mr. Clarke"),
+    ],
+    ids=["work-by-its-maker", "work-by-its-agent", "seen-doing-it", "no-way-of-knowing", "someone-like"],
+)
+def test_the_words_that_name_the_source_reach_its_name(
+        nlp_extractor: Extractor, text: str, content: str, mention: str) -> None:
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, content)
+    assert q.speaker is not None and q.speaker.mention.text == mention, q.speaker
+
+
+def test_a_name_the_parse_reads_as_an_adjective_before_an_aside_is_the_subject() -> None:
+    # The small model's parse of "Harlan, appearing after Reyes, cited problems.": the
+    # name an adjective hung on the verb, which is left without a subject.
+    words = ["Harlan", ",", "appearing", "after", "Reyes", ",", "cited", "problems", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words, spaces=[False, True, True, True, False, True, True, False, False],
+              heads=[6, 0, 0, 2, 3, 6, 6, 6, 6],
+              deps=["advcl", "punct", "advcl", "prep", "pobj", "punct", "ROOT", "dobj", "punct"],
+              pos=["ADJ", "PUNCT", "VERB", "ADP", "PROPN", "PUNCT", "VERB", "NOUN", "PUNCT"],
+              tags=["JJ", ",", "VBG", "IN", "NNP", ",", "VBD", "NNS", "."],
+              ents=["B-PERSON", "O", "O", "O", "B-PERSON", "O", "O", "O", "O"])
+    subject = subject_of(doc[6])
+    assert subject is not None and subject.i == 0
