@@ -248,13 +248,24 @@ def _noun_before(verb: Token) -> Token | None:
     if j < 0:
         return None
     noun = verb.doc[j]
-    if noun.pos_ in ("PROPN", "NOUN") and noun.dep_ in ("appos", "conj", "npadvmod", "dep"):
+    if noun.text == "," and j > verb.sent.start:
+        # "Alarmed by the unrest in Nevada, Senator Harry Reid, the minority leader, said …":
+        # the name before its description, taken into the phrase before it.
+        for t in (verb.doc[j - 1], *verb.doc[j - 1].ancestors):
+            if t.i >= verb.i or t.i < verb.sent.start:
+                break
+            if t.pos_ == "PROPN" and t.ent_type_ in ("PERSON", "ORG") and t.dep_ in _TAKEN_IN:
+                return t
+        return None
+    if noun.pos_ in ("PROPN", "NOUN") and noun.dep_ in _TAKEN_IN:
         return noun
     if noun.pos_ == "PROPN" and noun.dep_ == "pobj":
         return noun  # "In a meeting with the Post Trump said …": the name taken into the phrase
     return None
 
 
+# How the parse hangs a subject it did not see on the words before it.
+_TAKEN_IN = ("appos", "conj", "npadvmod", "dep")
 _WORD_TAGS = ("ADV", "ADJ")
 _FINITE = ("VBD", "VBZ", "VBP")
 

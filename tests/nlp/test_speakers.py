@@ -324,8 +324,11 @@ def test_a_body_by_its_ment_noun_speaks_as_the_body(nlp_extractor: Extractor) ->
         # the parse makes the participle the root and "said" an aside
         ("“We have rebuilt the harbour and the schools,” Mr. Brandt said, not even needing to mention the rival "
          "who had opposed the plan.", "the rival who", "Mr. Brandt"),
+        # the parse takes the name into the phrase before it, as "Dayton, Carl B. Oduya"
+        ("At a town meeting last night in Dayton, Carl B. Oduya, the head of the Ohio Farm Union, sharply told a "
+         "farmer that \"this is not the first drought we have survived.\"", "first drought", "Carl B. Oduya"),
     ],
-    ids=["object-of-forced", "object-of-left", "occasion", "stopped-short", "aside-said"],
+    ids=["object-of-forced", "object-of-left", "occasion", "stopped-short", "aside-said", "name-taken-before"],
 )
 def test_the_words_of_the_source_where_the_verb_hangs_off_another(
         nlp_extractor: Extractor, text: str, content: str, mention: str) -> None:
