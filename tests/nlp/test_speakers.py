@@ -332,10 +332,7 @@ def test_a_body_by_its_ment_noun_speaks_as_the_body(nlp_extractor: Extractor) ->
 )
 def test_the_words_of_the_source_where_the_verb_hangs_off_another(
         nlp_extractor: Extractor, text: str, content: str, mention: str) -> None:
-    result = nlp_extractor.extract(text)
-    assert_offsets(text, result)
-    q = quote_containing(result, content)
-    assert q.speaker is not None and q.speaker.mention.text == mention, q.speaker
+    assert_spoken_by(nlp_extractor, text, content, mention)
 
 
 @pytest.mark.parametrize(
@@ -356,7 +353,12 @@ def test_the_words_of_the_source_where_the_verb_hangs_off_another(
 )
 def test_the_words_that_name_the_source_reach_its_name(
         nlp_extractor: Extractor, text: str, content: str, mention: str) -> None:
-    result = nlp_extractor.extract(text)
+    assert_spoken_by(nlp_extractor, text, content, mention)
+
+
+def assert_spoken_by(extractor: Extractor, text: str, content: str, mention: str) -> None:
+    """The quote containing `content` has offsets that hold and a speaker named `mention`."""
+    result = extractor.extract(text)
     assert_offsets(text, result)
     q = quote_containing(result, content)
     assert q.speaker is not None and q.speaker.mention.text == mention, q.speaker
