@@ -26,6 +26,7 @@ ROLE_NOUNS = words("role_nouns")  # nouns that describe a person by role
 _OCCASIONS = words("occasions")  # events at which people speak: "a news conference"
 _ABBREVIATED_TITLES = table("abbreviated_titles")  # "governor": "gov"
 _PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
+_AGENTS = frozenset(_PRIORITY)  # what a name that can say something is: a speaker's types
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,9 +186,6 @@ def _object_of_control(verb: Token) -> Token | None:
         if obj is None or not _may_speak(obj):
             return None
     return obj
-
-
-_AGENTS = ("PERSON", "ORG", "NORP", "GPE")
 
 
 def _may_speak(noun: Token) -> bool:
