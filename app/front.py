@@ -27,7 +27,7 @@ from starlette.responses import Response
 from app import turns
 from app.connections import HeaderTimeoutProtocol
 from app.observability import API_HEADERS, HTTP_REQUESTS, read_request_id
-from app.overload import EXEMPT, STATE_KEY, Overload
+from app.overload import ADMITTED_KEY, EXEMPT, STATE_KEY, Overload
 
 # The event loop `newsdesk serve` runs: asyncio's, not uvloop's. libuv (since 1.45; uvloop
 # 0.23 bundles 1.52) accepts one connection a turn of the loop, and a turn under a flood
@@ -70,10 +70,12 @@ class FrontProtocol(HeaderTimeoutProtocol):
                 return
         elif path not in _EXEMPT_RAW:
             overload: Overload | None = self.app_state.get(STATE_KEY)
-            if overload is not None and not overload.admits():
-                overload.count_shed(self.parser.get_method().decode("ascii"))
-                self._answer(_SHED_STATUS, overload.shed_headers, overload.shed_body)
-                return
+            if overload is not None:
+                if not overload.admits():
+                    overload.count_shed(self.parser.get_method().decode("ascii"))
+                    self._answer(_SHED_STATUS, overload.shed_headers, overload.shed_body)
+                    return
+                self.scope[ADMITTED_KEY] = True  # type: ignore[literal-required]
         super().on_headers_complete()
 
     def on_body(self, body: bytes) -> None:

@@ -10,7 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import PayloadTooLarge, problem
 from app.observability import read_request_id
-from app.overload import EXEMPT, STATE_KEY, Overload
+from app.overload import ADMITTED_KEY, EXEMPT, STATE_KEY, Overload
 
 
 class BodyLimit:
@@ -86,8 +86,9 @@ class TimeLimit:
 
 class InFlightLimit:
     """Sheds what app.overload.Overload says to shed, as the outermost layer of the app
-    (app.main), for the requests the front door (app.front) let through or could not judge
-    (a pipelined request, a server started without that protocol).
+    (app.main), for the requests the front door (app.front) could not judge (a pipelined
+    request, a server started without that protocol); one it admitted is not asked about
+    again (app.overload.ADMITTED_KEY).
 
     Queued requests would only wait behind the ones already holding the read threads and
     the extractor, and a client that gave up still costs its work; a quick 503 with
@@ -133,7 +134,7 @@ class InFlightLimit:
             await self.app(scope, receive, send)
             return
         overload = self.overload
-        if not overload.admits():
+        if not scope.get(ADMITTED_KEY) and not overload.admits():
             overload.count_shed(scope["method"])
             request_id = (b"x-request-id", read_request_id(scope["headers"]).encode("latin-1"))
             await send({"type": "http.response.start", "status": 503,

@@ -13,10 +13,12 @@ from typing import Any
 import httpx
 import pytest
 from starlette.responses import JSONResponse, Response
+from uvicorn._types import ASGI3Application, ASGIReceiveCallable, ASGISendCallable, Scope
 from uvicorn.config import Config
 from uvicorn.server import ServerState
 
 from app.front import EVENT_LOOP, HEALTH_KEY, FrontProtocol
+from app.limits import InFlightLimit
 from app.overload import STATE_KEY, Overload
 
 
@@ -49,10 +51,12 @@ async def app_called(scope: Any, receive: Any, send: Any) -> None:
     raise AssertionError("a shed request reached the app")
 
 
-def feed(data: bytes, overload: Overload, *, reading: bool = True,
-         health: Callable[[], Response] | None = None) -> tuple[Transport, ServerState]:
+def feed(data: bytes, overload: Overload, *, reading: bool = True, health: Callable[[], Response] | None = None,
+         app: ASGI3Application | None = None) -> tuple[Transport, ServerState]:
+    """What the front door writes for `data`; with an `app`, after the request cycles it
+    started have run it."""
     async def run() -> tuple[Transport, ServerState]:
-        config = Config(app=app_called, log_config=None)
+        config = Config(app=app or app_called, log_config=None)
         config.load()
         state = ServerState()
         app_state: dict[str, Any] = {STATE_KEY: overload}
@@ -65,6 +69,8 @@ def feed(data: bytes, overload: Overload, *, reading: bool = True,
         if not reading:
             protocol.pause_writing()  # the transport's buffer is past its high-water mark
         protocol.data_received(data)
+        if app is not None:
+            await asyncio.gather(*state.tasks)
         tasks, closed = set(state.tasks), transport.closed
         protocol.connection_lost(None)
         state.tasks, transport.closed = tasks, closed  # as they were before the connection ended
@@ -145,6 +151,25 @@ def test_requests_the_worker_admits_go_to_the_app() -> None:
     transport, state = feed(b"GET /articles/1 HTTP/1.1\r\nHost: t\r\n\r\n",
                             Overload(max_in_flight=1, max_wait=0.25))
     assert state.tasks and not transport.written
+
+
+def test_a_request_the_front_admits_is_not_asked_about_again_by_the_app() -> None:
+    """One judgment a request: asked again in the app's layer, a request served at the least
+    share (1 in 64) would be served at 1 in 4,096, and a flood shed whole."""
+    overload = Overload(max_in_flight=100, max_wait=0.25)
+    overload._due = time.monotonic() - 1  # a turn long past the budget: the least share is served
+    reached: list[str] = []
+
+    async def endpoint(scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
+        reached.append(scope["path"])  # type: ignore[typeddict-item]
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    limit = InFlightLimit(endpoint, max_in_flight=100)  # type: ignore[arg-type]
+    limit.overload = overload
+    transport, _ = feed(b"GET /articles/1 HTTP/1.1\r\nHost: t\r\n\r\n", overload, app=limit)  # type: ignore[arg-type]
+    assert reached == ["/articles/1"] and transport.written.startswith(b"HTTP/1.1 204")
+    assert not overload.admits()  # the next is shed: the one above was the least share's
 
 
 def test_a_served_worker_answers_health_at_the_front(start_server: Callable[..., str], tmp_path: Path) -> None:
