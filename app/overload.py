@@ -81,12 +81,12 @@ class Overload:
             share = MIN_SHARE
         if share >= 1.0:
             self._owed = 0.0
-            return True
+            return turns.start()
         self._owed += 1.0 - share
         if self._owed >= 1.0 - 1e-9:  # ten owing a tenth each owe a whole one
             self._owed -= 1.0
             return False
-        return True
+        return turns.start()  # and the loop has room for it (app.turns)
 
     def count_shed(self, method: str) -> None:
         """In /metrics under the route "(shed)", with no access-log line (a flood would

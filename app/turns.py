@@ -4,10 +4,12 @@ asyncio hands its loop every connection that is ready, and the loop answers them
 one turn: under 1,024 connections a turn took ~200 ms here, and a request arriving as
 one began waited for it to end and for its own place in the next, /health included
 (bench/RESULTS.md). TurnSelector hands the loop only as many ready connections as it
-answers in about TURN_BUDGET, oldest first, and keeps the others waiting for the next turn
+reads in about TURN_BUDGET, oldest first, and keeps the others waiting for the next turn
 (epoll reports them again: what is not read stays ready). When some must wait, the first
 bytes of each newly waiting connection are peeked, and a request for /health is handed on
-first, so a health check waits one short turn at most whatever the queue.
+first, so a health check waits one short turn at most whatever the queue. A turn costs
+what it reads and the handlers of the requests the turn before started: while connections
+wait, a turn starts no more than the next has room for, and the rest are shed (start).
 
 The queue of every other request stays as long as the clients make it: 1,024 clients that
 each ask again as soon as they are answered wait about 1,024 / answers-per-second, whatever
@@ -31,16 +33,20 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from _typeshed import FileDescriptorLike
 
-# How long a turn of the loop should take at most when connections queue: a health check
-# waits about one turn.
-TURN_BUDGET = 0.02
-# However slow the answers were, a turn takes at least this many connections.
+# How long a turn of the loop should take at most when connections queue. A health check
+# waits for the rest of the turn it arrives in and for the handlers at the head of the next:
+# a quarter of its 50 ms target (issue 14), so that the turns' overrun stays within it.
+TURN_BUDGET = 0.012
+# The part of a turn the requests started in the turn before may take (their handlers run
+# in it, ahead of what it reads); the rest is for reading.
+START_SHARE = 0.75
+# However slow the answers were, a turn takes at least this many connections, and starts.
 MIN_TURN = 8
 # What a health check starts with; the byte after it must end the path.
 _HEALTH = b"GET /health"
 _PEEK = len(_HEALTH) + 1
-# How fast the estimate of an answer's cost follows the last turn.
-_SMOOTHING = 0.25
+# How much of the costs' estimate each turn keeps of the turns before it.
+_DECAY = 0.95
 
 
 def _connection(key: selectors.SelectorKey) -> socket.socket | None:
@@ -72,10 +78,16 @@ class TurnSelector(_Epoll):  # type: ignore[misc,valid-type]
     def __init__(self) -> None:
         super().__init__()
         self._waiting: dict[int, float] = {}  # descriptor -> since when, in that order
-        # Seconds of the loop a connection handed to it costs, as the last turns ran.
-        self.per_answer = 0.0002
-        self._handed = 0
+        # Seconds of the loop a connection read costs in its turn, and a request started
+        # costs in the turn after (its handler), as the last turns ran (_learn).
+        self.per_read = 0.0002
+        self.per_start = 0.001
+        self._sums: list[float] = []  # decayed sums of the fit (_learn)
+        self._handed = 0  # connections handed for the turn now running
         self._handed_at = 0.0
+        self.started = 0  # requests started in the turn now running (start)
+        self._started_before = 0  # in the turn before: their handlers run in this one
+        self.start_room = MIN_TURN
         self.longest_wait = 0.0  # of the connections handed since app.overload last read it
         self.turn_wait = 0.0  # of the oldest connection handed for the turn now running
 
@@ -93,9 +105,9 @@ class TurnSelector(_Epoll):  # type: ignore[misc,valid-type]
 
     def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
         started = time.monotonic()
-        if self._handed:  # the turn that ran them has just ended
-            cost = (started - self._handed_at) / self._handed
-            self.per_answer += _SMOOTHING * (cost - self.per_answer)
+        if self._handed or self._started_before:  # the turn that ran them has just ended
+            self._learn(self._handed, self._started_before, started - self._handed_at)
+        self._started_before, self.started = self.started, 0
         waiting = self._waiting
         if waiting:
             timeout = 0
@@ -108,7 +120,8 @@ class TurnSelector(_Epoll):  # type: ignore[misc,valid-type]
         except InterruptedError:
             polled = []
         now = time.monotonic()
-        room = max(MIN_TURN, int(TURN_BUDGET / self.per_answer))
+        room = max(MIN_TURN, int((TURN_BUDGET - self.per_start * self._started_before) / self.per_read))
+        self.start_room = max(MIN_TURN, int(TURN_BUDGET * START_SHARE / self.per_start))
         keys = self._fd_to_key
         handed: list[tuple[selectors.SelectorKey, int]] = []
         urgent: list[selectors.SelectorKey] = []
@@ -140,9 +153,38 @@ class TurnSelector(_Epoll):  # type: ignore[misc,valid-type]
             self.turn_wait = max(self.turn_wait, now - waiting.pop(fd))  # the first, in fact
             handed.append((keys[fd], selectors.EVENT_READ))
         self.longest_wait = max(self.longest_wait, self.turn_wait)
-        self._handed = len(handed)  # what the turn about to run answers
+        self._handed = len(handed)
         self._handed_at = now
         return handed
+
+    def start(self) -> bool:
+        """Whether a request read in this turn may start: while connections wait, no more
+        than the next turn has room to run the handlers of (start_room). A turn that read
+        many cheap connections would otherwise start as many requests, and the next would
+        run all their handlers before it reads anything, a health check included: 70-100 ms
+        turns under 1,024 connections (bench/RESULTS.md)."""
+        if self._waiting and self.started >= self.start_room:
+            return False
+        self.started += 1
+        return True
+
+    def _learn(self, reads: int, starts: int, seconds: float) -> None:
+        """Fits a turn's length as per_read x the connections it read + per_start x the
+        requests started in the turn before it, least squares over the last turns (each
+        weighing _DECAY of the one after it). A turn's length alone cannot tell the two
+        apart: a turn of cheap reads starts requests whose handlers make the next one long."""
+        sums = self._sums
+        if not sums:  # what was assumed counts as one turn of MIN_TURN of each, to begin with
+            weight = MIN_TURN * MIN_TURN
+            sums += [weight, 0.0, weight, weight * self.per_read, weight * self.per_start]
+        for i, term in enumerate((reads * reads, reads * starts, starts * starts, reads * seconds, starts * seconds)):
+            sums[i] = _DECAY * sums[i] + term
+        rr, rs, ss, rt, st = sums
+        det = rr * ss - rs * rs
+        if det > 1e-3 * rr * ss:  # not always in the same ratio: the two can be told apart
+            per_read, per_start = (rt * ss - st * rs) / det, (rr * st - rs * rt) / det
+            if per_read > 0 and per_start > 0:
+                self.per_read, self.per_start = per_read, per_start
 
     def take_longest_wait(self) -> float:
         longest, self.longest_wait = self.longest_wait, 0.0
@@ -165,6 +207,16 @@ def turn_wait() -> float:
     except RuntimeError:  # asked outside a loop
         return 0.0
     return loop.turns.turn_wait if isinstance(loop, TurnLoop) else 0.0
+
+
+def start() -> bool:
+    """Whether a request the running loop read in this turn may start (TurnSelector.start);
+    always on a loop that does not keep connections waiting."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # asked outside a loop
+        return True
+    return loop.turns.start() if isinstance(loop, TurnLoop) else True
 
 
 def longest_wait(loop: asyncio.AbstractEventLoop) -> float:

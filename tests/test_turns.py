@@ -85,7 +85,7 @@ def flood(loop: asyncio.AbstractEventLoop, requests: list[bytes],
 
 def turn_loop() -> turns.TurnLoop:
     loop = turns.TurnLoop()
-    loop.turns.per_answer = COST  # as if it had learnt it: 20 ms turns hold a handful
+    loop.turns.per_read = COST  # as if it had learnt it: 20 ms turns hold a handful
     return loop
 
 
@@ -157,3 +157,33 @@ def test_what_waited_past_half_the_budget_for_its_turn_is_shed() -> None:
     assert len(verdicts) == 40
     assert verdicts[:turns.MIN_TURN] == [True] * turns.MIN_TURN
     assert verdicts[-turns.MIN_TURN:] == [False] * turns.MIN_TURN
+
+
+def test_a_turn_starts_no_more_requests_than_the_next_has_room_to_run() -> None:
+    """A turn that reads many cheap connections while others wait starts only as many as
+    the next turn can run the handlers of (start_room); the rest are refused, to be shed.
+    With nothing waiting, every request read starts."""
+    def loop_with(per_read: float) -> turns.TurnLoop:
+        loop = turns.TurnLoop()
+        loop.turns.per_read = per_read
+        loop.turns.per_start = 0.006  # 0.75 x 12 ms holds one: start_room is MIN_TURN
+        return loop
+
+    verdicts: list[bool] = []
+    flood(loop_with(0.0002), READS * 3, judge=turns.start, verdicts=verdicts)  # ~60 read in the first turn
+    assert verdicts[:turns.MIN_TURN] == [True] * turns.MIN_TURN
+    assert verdicts[turns.MIN_TURN:20] == [False] * (20 - turns.MIN_TURN)
+    unhurried: list[bool] = []
+    flood(loop_with(0.0002), READS[:12], judge=turns.start, verdicts=unhurried)
+    assert unhurried == [True] * 12
+
+
+def test_the_costs_of_reading_and_of_starting_are_told_apart_from_turn_lengths() -> None:
+    """Turns that alternate many cheap reads with the handlers they started: the length of a
+    turn alone would say every connection costs the same."""
+    selector = turns.TurnSelector()
+    for reads, starts in [(150, 10), (40, 60), (120, 25), (60, 50)] * 20:
+        selector._learn(reads, starts, 0.00004 * reads + 0.0003 * starts)
+    assert selector.per_read == pytest.approx(0.00004, rel=0.05)
+    assert selector.per_start == pytest.approx(0.0003, rel=0.05)
+    selector.close()
