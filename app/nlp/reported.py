@@ -161,7 +161,7 @@ def from_verbs(article: Article, _earlier: Sequence[Attribution]) -> list[Attrib
     """The stage: reporting verbs, stances and "according to", with what they report."""
     found = []
     for para, doc in article.body():
-        found += verb_reports(doc, para.start, article.quotes, article.text, listed_roles)
+        found += verb_reports(doc, para.start, article.quotes, article.text, listed_roles, article.people)
         found += _according_to(doc, para.start, article.quotes)
         found += _characterised(doc, para.start, article.quotes)
         found += _passive_reports(doc, para.start, article.quotes)
@@ -182,9 +182,10 @@ def listed_roles(token: Token) -> Roles:
 
 
 def verb_reports(doc: Doc, offset: int, quotes: Quotes, text: str,
-                 roles_of: Callable[[Token], Roles]) -> list[Attribution]:
+                 roles_of: Callable[[Token], Roles], people: frozenset[str]) -> list[Attribution]:
     """What the paragraph's cue verbs report: a verb is a cue with the roles `roles_of`
-    gives it (the word lists', or a learned model's)."""
+    gives it (the word lists', or a learned model's); `people` are the article's names of
+    people, full and by surname."""
     found: list[Attribution] = []
     reporter: dict[int, Token] = {}  # a second report -> the verb whose source it shares
     for token in doc:
@@ -216,7 +217,7 @@ def verb_reports(doc: Doc, offset: int, quotes: Quotes, text: str,
             content, parenthetical = token.head, True
         if content is None:
             content, last = _phrase_content(token, roles)
-            if content is not None and not _stance_holder(token):
+            if content is not None and not _stance_holder(token, people):
                 continue
         if content is None:
             continue
@@ -241,13 +242,14 @@ def verb_reports(doc: Doc, offset: int, quotes: Quotes, text: str,
     return found
 
 
-def _stance_holder(verb: Token) -> bool:
+def _stance_holder(verb: Token, people: frozenset[str]) -> bool:
     """Whether the verb's subject can be the source of a stance toward a thing ("backs the
     plan"): a name, a pronoun, a person or a determined group ("the council"). A bare common
     noun is a headline's generic ("Harbour city backs tidal power plan"), the news told in
-    brief rather than anyone's statement."""
+    brief rather than anyone's statement; but not a word the article names a person by,
+    which the tagger took for a common noun ("Crane stopped short of calling …")."""
     subject = subject_of(verb)
-    if subject is None or subject.pos_ != "NOUN" or subject.ent_type_:
+    if subject is None or subject.pos_ != "NOUN" or subject.ent_type_ or subject.text in people:
         return True
     return any(c.dep_ in ("det", "poss") for c in subject.children) or names_a_person(subject.lemma_.lower())
 

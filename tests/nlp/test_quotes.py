@@ -492,6 +492,19 @@ def test_a_headline_generic_backing_a_plan_is_news_not_a_quote(nlp_extractor: Ex
     assert q.speaker is not None and q.speaker.mention.text == "The town board"
 
 
+def test_a_surname_the_tagger_reads_as_a_common_noun_holds_a_stance(nlp_extractor: Extractor) -> None:
+    # The parse tags "Crane" a bare common noun; the article names a person by it, so it
+    # is no headline's generic and what she stopped short of calling is hers.
+    text = ("Senator Mara Crane spoke after the verdict on Monday.\n"
+            "Crane further described the ruling as a “grave mistake,” but stopped short of calling "
+            "the judge’s decision politically motivated.\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "politically motivated")
+    assert q.cue is not None and q.cue.text == "calling"
+    assert q.speaker is not None and q.speaker.name == "Mara Crane"
+
+
 def test_title_case_headline_is_read_as_a_sentence(nlp_extractor: Extractor) -> None:
     text = (
         "Mayor Kowalski Says Harbor Bridge Will Reopen Next Month\n"

@@ -80,7 +80,7 @@ def proposals(article: Article, found: Sequence[Attribution]) -> list[Proposal]:
             return _EVERY_ROLE
 
         by_cue = {para.start + t.idx: t for t in doc}
-        for att in reported.verb_reports(doc, para.start, article.quotes, article.text, roles_of):
+        for att in reported.verb_reports(doc, para.start, article.quotes, article.text, roles_of, article.people):
             verb = by_cue.get(att.cue_start or -1)
             if verb is None or taken.repeats((att.start, att.end)):
                 continue

@@ -32,6 +32,6 @@ def from_model(article: Article, _earlier: Sequence[Attribution]) -> list[Attrib
                 return frozenset()
             return LEARNED_ROLES
 
-        found += reported.verb_reports(doc, para.start, article.quotes, article.text, roles_of)
+        found += reported.verb_reports(doc, para.start, article.quotes, article.text, roles_of, article.people)
     return found
 
