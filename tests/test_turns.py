@@ -166,13 +166,23 @@ def test_a_turn_starts_no_more_requests_than_the_next_has_room_to_run() -> None:
     def loop_with(per_read: float) -> turns.TurnLoop:
         loop = turns.TurnLoop()
         loop.turns.per_read = per_read
-        loop.turns.per_start = 0.006  # 0.75 x 12 ms holds one: start_room is MIN_TURN
+        loop.turns.per_start = 0.006  # 0.75 x 12 ms holds one: start_room is MIN_TURN to begin with
         return loop
 
-    verdicts: list[bool] = []
-    flood(loop_with(0.0002), READS * 3, judge=turns.start, verdicts=verdicts)  # ~60 read in the first turn
-    assert verdicts[:turns.MIN_TURN] == [True] * turns.MIN_TURN
-    assert verdicts[turns.MIN_TURN:20] == [False] * (20 - turns.MIN_TURN)
+    loop = loop_with(0.0002)
+    seen: list[tuple[float, int, bool]] = []  # (the turn, its start room, the verdict) a request
+
+    def judge() -> bool:
+        verdict = turns.start()
+        seen.append((loop.turns._handed_at, loop.turns.start_room, verdict))
+        return verdict
+
+    flood(loop, READS * 3, judge=judge)
+    assert len(seen) == len(READS) * 3
+    for _, group in itertools.groupby(seen, key=lambda each: each[0]):
+        verdicts = list(group)
+        assert sum(verdict for _, _, verdict in verdicts) <= verdicts[0][1]
+    assert seen[0][1] == turns.MIN_TURN and not all(verdict for _, _, verdict in seen)
     unhurried: list[bool] = []
     flood(loop_with(0.0002), READS[:12], judge=turns.start, verdicts=unhurried)
     assert unhurried == [True] * 12
