@@ -261,6 +261,22 @@ def _continued_turn(q: tuple[int, int], previous: Attribution | None, text: str)
                        previous.speaker_token, kind="direct")
 
 
+def _interrupted(previous: Attribution | None, quoted: Attribution | None, text: str) -> Attribution | None:
+    """The attribution a quotation's turn may go on from. A report inside the sentence that
+    attributes the quotation before it (“…,” she said, adding that …. / said Smith, who
+    declined to be named.) describes the source or the moment; the quotation after that
+    sentence resumes the statement the sentence attributes, not the aside's."""
+    if previous is None or quoted is None or previous is quoted or previous.kind in _QUOTED:
+        return previous
+    if quoted.cue is None or quoted.speaker is None or previous.start < quoted.end:
+        return previous
+    if not quoted.end <= min(quoted.cue[0], quoted.speaker[0]) <= previous.start:
+        return previous  # the attribution before the quotation: no sentence interrupts it
+    if "\n" in text[quoted.end:previous.end] or _has_sentence_break(text, quoted.end, previous.end):
+        return previous  # the report is a sentence of its own
+    return quoted
+
+
 def attribute(article: Article, found: Sequence[Attribution]) -> list[Attribution]:
     """The stage: attributions for the quotations the earlier stages' contents did not
     take, in text order."""
@@ -270,6 +286,8 @@ def attribute(article: Article, found: Sequence[Attribution]) -> list[Attributio
     added: list[Attribution] = []
     by_end = sorted(found, key=lambda a: a.end)
     ends = [a.end for a in by_end]
+    quoted = [a for a in by_end if a.kind in _QUOTED]
+    quoted_ends = [a.end for a in quoted]
     last_added: Attribution | None = None
     for q in quotes.spans:
         if q[0] >= body_end:
@@ -288,6 +306,11 @@ def attribute(article: Article, found: Sequence[Attribution]) -> list[Attributio
             previous = by_end[j - 1] if j else None
             if last_added is not None and (previous is None or last_added.end > previous.end):
                 previous = last_added
+            n = bisect.bisect_right(quoted_ends, q[0])
+            last_quoted = quoted[n - 1] if n else None
+            if last_added is not None and (last_quoted is None or last_added.end > last_quoted.end):
+                last_quoted = last_added
+            previous = _interrupted(previous, last_quoted, text)
             att = _continued_turn(q, previous, text)
         if att is None:
             att = _subject_before(q, parsed, starts, text, quotes)
@@ -419,16 +442,18 @@ def merge_split(found: list[Attribution], text: str) -> list[Attribution]:
     Trump would win. “In my head, anyway.”). Across a paragraph break a continued turn
     stays a quote of its own, as annotators mostly keep it."""
     out: list[Attribution] = []
+    # The last quotation kept: the reports after it, the source's own or the asides of the
+    # sentence that attributes it (“…,” she said, adding that …. “…”), stand between it
+    # and the next quotation without parting the two.
+    k = -1
     for att in found:
-        k = len(out) - 1
-        while k >= 0 and out[k].kind not in _QUOTED and out[k].cue == att.cue and out[k].speaker == att.speaker:
-            k -= 1  # the source's own indirect report between two of its quotations
         prev = out[k] if k >= 0 else None
         if (prev is not None and prev.cue is not None and prev.cue == att.cue and prev.speaker == att.speaker
-                and prev.kind in _QUOTED and att.kind in _QUOTED and prev.end <= att.start
-                and "\n" not in text[prev.end:att.start]):
+                and att.kind in _QUOTED and prev.end <= att.start and "\n" not in text[prev.end:att.start]):
             out[k] = replace(prev, end=att.end, pieces=prev.parts + att.parts,
                              kind="direct" if prev.kind == att.kind == "direct" else "mixed")
             continue
         out.append(att)
+        if att.kind in _QUOTED:
+            k = len(out) - 1
     return out

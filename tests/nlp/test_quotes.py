@@ -62,6 +62,25 @@ def test_a_statement_interrupted_by_its_attribution_is_one_quote(nlp_extractor: 
     assert q.speaker is not None and q.speaker.name == "Jane Porter"
 
 
+@pytest.mark.parametrize(
+    ("attribution", "aside"),
+    [("Mayor Lena Brandt said, adding that the council had approved the money", "the council had approved"),
+     ("said Lena Brandt, a mayor who declined to discuss the cost", "discuss the cost")],
+    ids=["adding-that", "relative-clause"],
+)
+def test_a_report_in_the_attribution_does_not_take_the_statement_it_interrupts(
+        nlp_extractor: Extractor, attribution: str, aside: str) -> None:
+    text = f"“The harbour will be finished by June,” {attribution}. “Nobody can stop it now.”"
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "finished by June")
+    assert [p.text for p in q.parts] == ["“The harbour will be finished by June,”", "“Nobody can stop it now.”"]
+    assert q.cue is not None and q.cue.text == "said"
+    assert q.speaker is not None and q.speaker.name == "Lena Brandt"
+    # The aside stays a report of its own.
+    assert [x.kind for x in result.quotes if x is not q and aside in x.text] == ["indirect"]
+
+
 def test_a_turn_continued_in_the_next_paragraph_is_a_quote_of_its_own(nlp_extractor: Extractor) -> None:
     text = ("“The plan has failed,” Jane Porter said. “We will try again next spring.”\n"
             "“And this time we will ask the farmers first, before anything is built.”")
