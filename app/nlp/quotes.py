@@ -232,10 +232,14 @@ def _aside_report(att: Attribution) -> bool:
     return token is not None and token.lower_ in ("it", "that", "which") and token.head.dep_ in ("relcl", "advcl")
 
 
-def _continued_turn(q: tuple[int, int], previous: Attribution | None, text: str) -> Attribution | None:
+def _continued_turn(q: tuple[int, int], previous: Attribution | None, text: str,
+                    over_narration: bool = False) -> Attribution | None:
     """A quotation that follows the last speaker's words with only the attribution between
     them continues that speaker's turn, even into the next paragraph: after a quotation
-    (“…,” he said. “…”) and after reported speech alike (…, Schiff said. “…”)."""
+    (“…,” he said. “…”) and after reported speech alike (…, Schiff said. “…”).
+    over_narration: also past sentences of narration, in the paragraph of a quotation and
+    its attribution (“…,” Smith said. The town has 900 people. “…”): a paragraph that
+    quotes someone and then quotes again without a new source goes on quoting them."""
     if previous is None or previous.speaker is None or _aside_report(previous):
         return None
     gap_start, gap_end = previous.end, q[0]
@@ -253,6 +257,8 @@ def _continued_turn(q: tuple[int, int], previous: Attribution | None, text: str)
         words = word_count(text, gap_start, cut_start) + word_count(text, cut_end, gap_end)
     else:
         words = word_count(text, gap_start, gap_end)
+    if over_narration and inside and previous.kind in _QUOTED and "\n" not in text[gap_start:gap_end]:
+        words = 0
     if words > _TURN_GAP_WORDS or text.count("\n", gap_start, gap_end) > 2:
         return None
     if "\n" in text[gap_start:gap_end] and words > 0:
@@ -301,6 +307,7 @@ def attribute(article: Article, found: Sequence[Attribution]) -> list[Attributio
             continue
         att = (_cue_for(q, parsed, starts, text, quotes) or _dash_source(q, text)
                or _verb_earlier(q, parsed, starts, quotes))
+        previous = None
         if att is None:
             j = bisect.bisect_right(ends, q[0])
             previous = by_end[j - 1] if j else None
@@ -314,6 +321,9 @@ def attribute(article: Article, found: Sequence[Attribution]) -> list[Attributio
             att = _continued_turn(q, previous, text)
         if att is None:
             att = _subject_before(q, parsed, starts, text, quotes)
+        if att is None:
+            # Only now: a sentence about someone else between them names the next speaker.
+            att = _continued_turn(q, previous, text, over_narration=True)
         if att is None and word_count(text, *q) >= _MIN_UNATTRIBUTED_WORDS and _ends_speech(text, q):
             att = Attribution(q[0], q[1], None, None, None, None, kind="direct")
         if att is not None:

@@ -81,6 +81,28 @@ def test_a_report_in_the_attribution_does_not_take_the_statement_it_interrupts(
     assert [x.kind for x in result.quotes if x is not q and aside in x.text] == ["indirect"]
 
 
+def test_a_quotation_after_narration_in_the_speakers_paragraph_goes_on_with_the_statement(
+        nlp_extractor: Extractor) -> None:
+    text = ("“The bridge is finished,” Mayor Lena Brandt said. The town has waited nine years for it, and the "
+            "old ferry will stop running next month. “We will open it on the first of May.”")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    assert len(result.quotes) == 1, result.quotes
+    q = result.quotes[0]
+    assert [p.text for p in q.parts] == ["“The bridge is finished,”", "“We will open it on the first of May.”"]
+    assert q.speaker is not None and q.speaker.name == "Lena Brandt"
+
+
+def test_a_quotation_after_a_sentence_about_someone_else_is_theirs(nlp_extractor: Extractor) -> None:
+    text = ("“The bridge is finished,” Mayor Lena Brandt said. Tom Reyes shook his head at the back of the "
+            "hall. “We will open it on the first of May.”")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "first of May")
+    assert len(q.parts) == 1
+    assert q.speaker is not None and q.speaker.name == "Tom Reyes"
+
+
 def test_a_turn_continued_in_the_next_paragraph_is_a_quote_of_its_own(nlp_extractor: Extractor) -> None:
     text = ("“The plan has failed,” Jane Porter said. “We will try again next spring.”\n"
             "“And this time we will ask the farmers first, before anything is built.”")
