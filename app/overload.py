@@ -72,12 +72,14 @@ class Overload:
         if self.in_flight >= self.max_in_flight:
             return False
         share = self.share
-        if time.monotonic() - self._due > self.max_wait / 2 or turns.turn_wait() > self.max_wait / 2:
+        if (time.monotonic() - self._due > self.max_wait / 2
+                or turns.turn_wait() + turns.STILL_TO_WAIT > self.max_wait):
             # This turn of the loop has run past half the budget (the timer could not fire
-            # to say so), or what it reads waited that long for it (app.turns): a request
-            # read now can have arrived as the turn before began, so it has waited up to two
-            # turns. Serve no more than the least share, so that the wait can still be read
-            # on real work and the service is never wholly refused.
+            # to say so): a request read now can have arrived as the turn before began, so it
+            # has waited up to two turns. Or what it reads waited so long for it (app.turns)
+            # that it could not be answered within the budget. Serve no more than the least
+            # share, so that the wait can still be read on real work and the service is
+            # never wholly refused.
             share = MIN_SHARE
         if share >= 1.0:
             self._owed = 0.0

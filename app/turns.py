@@ -40,6 +40,9 @@ TURN_BUDGET = 0.012
 # The part of a turn the requests started in the turn before may take (their handlers run
 # in it, ahead of what it reads); the rest is for reading.
 START_SHARE = 0.75
+# What a request read in a turn still waits for, at most: the rest of that turn, then its
+# handler in the next.
+STILL_TO_WAIT = 2 * TURN_BUDGET
 # However slow the answers were, a turn takes at least this many connections, and starts.
 MIN_TURN = 8
 # What a health check starts with; the byte after it must end the path.
@@ -47,6 +50,8 @@ _HEALTH = b"GET /health"
 _PEEK = len(_HEALTH) + 1
 # How much of the costs' estimate each turn keeps of the turns before it.
 _DECAY = 0.95
+# How fast the share of reads that start follows the last turn.
+_SMOOTHING = 0.25
 
 
 def _connection(key: selectors.SelectorKey) -> socket.socket | None:
@@ -88,6 +93,9 @@ class TurnSelector(_Epoll):  # type: ignore[misc,valid-type]
         self.started = 0  # requests started in the turn now running (start)
         self._started_before = 0  # in the turn before: their handlers run in this one
         self.start_room = MIN_TURN
+        self.starts_per_read = 1.0  # asked to start, of the connections read in the last turns
+        self.asked = 0  # requests the judge let start in the turn now running, room or not
+        self._read = 0
         self.longest_wait = 0.0  # of the connections handed since app.overload last read it
         self.turn_wait = 0.0  # of the oldest connection handed for the turn now running
 
@@ -107,6 +115,11 @@ class TurnSelector(_Epoll):  # type: ignore[misc,valid-type]
         started = time.monotonic()
         if self._handed or self._started_before:  # the turn that ran them has just ended
             self._learn(self._handed, self._started_before, started - self._handed_at)
+        if self._read:
+            # Of what was read, what the judge let start or would have, had there been room:
+            # counting only what started, refusals would make a turn read more, and refuse more.
+            self.starts_per_read += _SMOOTHING * (min(1.0, self.asked / self._read) - self.starts_per_read)
+        self.asked = 0
         self._started_before, self.started = self.started, 0
         waiting = self._waiting
         if waiting:
@@ -120,8 +133,12 @@ class TurnSelector(_Epoll):  # type: ignore[misc,valid-type]
         except InterruptedError:
             polled = []
         now = time.monotonic()
-        room = max(MIN_TURN, int((TURN_BUDGET - self.per_start * self._started_before) / self.per_read))
         self.start_room = max(MIN_TURN, int(TURN_BUDGET * START_SHARE / self.per_start))
+        # Read no more than would start what the next turn can run, at the share of reads
+        # the judge let start lately: connections left waiting are read next turn, oldest
+        # first, instead of read now and refused for want of room (start).
+        room = max(MIN_TURN, min(int((TURN_BUDGET - self.per_start * self._started_before) / self.per_read),
+                                 int(self.start_room / max(self.starts_per_read, 1 / 64))))
         keys = self._fd_to_key
         handed: list[tuple[selectors.SelectorKey, int]] = []
         urgent: list[selectors.SelectorKey] = []
@@ -149,7 +166,9 @@ class TurnSelector(_Epoll):  # type: ignore[misc,valid-type]
                 waiting[fd] = now
         handed += ((key, selectors.EVENT_READ) for key in urgent)
         self.turn_wait = 0.0
-        for fd in list(itertools.islice(waiting, max(0, room - len(urgent)))):
+        reading = list(itertools.islice(waiting, max(0, room - len(urgent))))
+        self._read = len(urgent) + len(reading)  # connections read in the turn about to run
+        for fd in reading:
             self.turn_wait = max(self.turn_wait, now - waiting.pop(fd))  # the first, in fact
             handed.append((keys[fd], selectors.EVENT_READ))
         self.longest_wait = max(self.longest_wait, self.turn_wait)
@@ -163,7 +182,12 @@ class TurnSelector(_Epoll):  # type: ignore[misc,valid-type]
         many cheap connections would otherwise start as many requests, and the next would
         run all their handlers before it reads anything, a health check included: 70-100 ms
         turns under 1,024 connections (bench/RESULTS.md)."""
-        if self._waiting and self.started >= self.start_room:
+        self.asked += 1
+        # While most of what is read starts, a turn reads about start_room already (select);
+        # the cap is for a turn that read many more, as when the share comes back whole after
+        # a flood: capped always, a few requests read beside health checks were refused at
+        # 32 connections.
+        if self._waiting and self.starts_per_read < 0.5 and self.started >= self.start_room:
             return False
         self.started += 1
         return True

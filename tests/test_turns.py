@@ -148,9 +148,10 @@ def test_the_overload_judge_counts_the_wait_of_connections_not_yet_read() -> Non
     assert overload.share < 1.0
 
 
-def test_what_waited_past_half_the_budget_for_its_turn_is_shed() -> None:
-    """Eight connections a turn of 40 ms: the first turns' requests waited less than 50 ms
-    and are served; the last ones waited four turns and more, and are shed."""
+def test_what_waited_too_long_for_its_turn_to_be_answered_within_the_budget_is_shed() -> None:
+    """Eight connections a turn of 40 ms and a 100 ms budget: the first turn's requests
+    waited nothing and are served; the last ones waited four turns and more, past the
+    budget less what they would still wait (turns.STILL_TO_WAIT), and are shed."""
     overload = Overload(max_in_flight=64, max_wait=0.1)
     verdicts: list[bool] = []
     flood(turn_loop(), READS, judge=overload.admits, verdicts=verdicts)
@@ -159,33 +160,41 @@ def test_what_waited_past_half_the_budget_for_its_turn_is_shed() -> None:
     assert verdicts[-turns.MIN_TURN:] == [False] * turns.MIN_TURN
 
 
-def test_a_turn_starts_no_more_requests_than_the_next_has_room_to_run() -> None:
-    """A turn that reads many cheap connections while others wait starts only as many as
-    the next turn can run the handlers of (start_room); the rest are refused, to be shed.
-    With nothing waiting, every request read starts."""
-    def loop_with(per_read: float) -> turns.TurnLoop:
+def test_a_turn_reads_and_starts_no_more_than_the_next_has_room_to_run() -> None:
+    """While connections wait, a turn reads about as many as would start what the next
+    turn can run the handlers of (start_room), at the share of reads that started lately,
+    and starts no more than that whatever it read: the rest are refused, to be shed. When
+    every read starts, the others wait to be read instead. With nothing waiting, all start."""
+    def flooded(requests: list[bytes], starts_per_read: float) -> list[list[tuple[int, bool]]]:
         loop = turns.TurnLoop()
-        loop.turns.per_read = per_read
+        loop.turns.per_read = 0.0002
         loop.turns.per_start = 0.006  # 0.75 x 12 ms holds one: start_room is MIN_TURN to begin with
-        return loop
+        loop.turns.starts_per_read = starts_per_read
+        seen: list[tuple[float, int, bool]] = []  # (the turn, its start room, the verdict) a request
 
-    loop = loop_with(0.0002)
-    seen: list[tuple[float, int, bool]] = []  # (the turn, its start room, the verdict) a request
+        def judge() -> bool:
+            verdict = turns.start()
+            seen.append((loop.turns._handed_at, loop.turns.start_room, verdict))
+            return verdict
 
-    def judge() -> bool:
-        verdict = turns.start()
-        seen.append((loop.turns._handed_at, loop.turns.start_room, verdict))
-        return verdict
+        flood(loop, requests, judge=judge)
+        assert len(seen) == len(requests)
+        return [[(room, verdict) for _, room, verdict in group]
+                for _, group in itertools.groupby(seen, key=lambda each: each[0])]
 
-    flood(loop, READS * 3, judge=judge)
-    assert len(seen) == len(READS) * 3
-    for _, group in itertools.groupby(seen, key=lambda each: each[0]):
-        verdicts = list(group)
-        assert sum(verdict for _, _, verdict in verdicts) <= verdicts[0][1]
-    assert seen[0][1] == turns.MIN_TURN and not all(verdict for _, _, verdict in seen)
-    unhurried: list[bool] = []
-    flood(loop_with(0.0002), READS[:12], judge=turns.start, verdicts=unhurried)
-    assert unhurried == [True] * 12
+    def within_room(by_turn: list[list[tuple[int, bool]]]) -> bool:
+        return all(sum(verdict for _, verdict in verdicts) <= verdicts[0][0] for verdicts in by_turn)
+
+    all_starting = flooded(READS * 3, 1.0)
+    assert within_room(all_starting)
+    assert all(verdict for verdicts in all_starting for _, verdict in verdicts)
+    assert len(all_starting[0]) == turns.MIN_TURN  # read no more than could start
+    few_starting = flooded(READS * 3, 1 / 8)  # as when most of what is read is shed
+    assert within_room(few_starting)
+    assert len(few_starting[0]) > 2 * turns.MIN_TURN
+    assert [verdict for _, verdict in few_starting[0]] == [True] * turns.MIN_TURN + [False] * (len(few_starting[0]) - turns.MIN_TURN)
+    nothing_waiting = flooded(READS[:12], 1 / 8)  # all read in one turn: none is refused
+    assert [verdict for _, verdict in nothing_waiting[0]] == [True] * 12
 
 
 def test_the_costs_of_reading_and_of_starting_are_told_apart_from_turn_lengths() -> None:
