@@ -9,7 +9,8 @@ reads in about TURN_BUDGET, oldest first, and keeps the others waiting for the n
 bytes of each newly waiting connection are peeked, and a request for /health is handed on
 first, so a health check waits one short turn at most whatever the queue. A turn costs
 what it reads and the handlers of the requests the turn before started: while connections
-wait, a turn starts no more than the next has room for, and the rest are shed (start).
+wait, a turn reads no more than would start what the next has room to run, and one that
+read far more (the share judged to start had just changed) starts no more (start).
 
 The queue of every other request stays as long as the clients make it: 1,024 clients that
 each ask again as soon as they are answered wait about 1,024 / answers-per-second, whatever
