@@ -194,8 +194,8 @@ class TurnSelector(_Epoll):  # type: ignore[misc,valid-type]
         return True
 
     def _learn(self, reads: int, starts: int, seconds: float) -> None:
-        """Fits a turn's length as per_read x the connections it read + per_start x the
-        requests started in the turn before it, least squares over the last turns (each
+        """Fits a turn's length as per_read x what it was handed (connections to read,
+        mostly) + per_start x the requests started in the turn before it, least squares over the last turns (each
         weighing _DECAY of the one after it). A turn's length alone cannot tell the two
         apart: a turn of cheap reads starts requests whose handlers make the next one long."""
         sums = self._sums
