@@ -21,6 +21,7 @@ SPEECH = words("speech")  # verbs that introduce a quotation after a colon
 INFINITIVE = words("infinitive")  # stances with an infinitive: "vowed to ban …"
 TOPIC = table("topic")  # talk about something: "talked about …", "called for …"
 OBJECT = words("object")  # stances toward something named: "criticized the policy"
+NAMING = words("naming")  # the name they give is the subject's: "called it “a disaster”"
 CUES = REPORTING | INFINITIVE | set(TOPIC) | OBJECT
 # Acts of saying, not stances: a second one after a report is a report of its own
 # ("… and warned that …"), where "… and supported …" may go on with the content.
@@ -161,7 +162,9 @@ def from_verbs(article: Article, _earlier: Sequence[Attribution]) -> list[Attrib
     """The stage: reporting verbs, stances and "according to", with what they report."""
     found = []
     for para, doc in article.body():
-        found += verb_reports(doc, para.start, article.quotes, article.text, listed_roles, article.people)
+        reports = verb_reports(doc, para.start, article.quotes, article.text, listed_roles, article.people)
+        found += reports
+        found += _named(doc, para.start, article.quotes, {att.cue[0] for att in reports if att.cue is not None})
         found += _according_to(doc, para.start, article.quotes)
         found += _characterised(doc, para.start, article.quotes)
         found += _passive_reports(doc, para.start, article.quotes)
@@ -317,6 +320,50 @@ def _characterised(doc: Doc, offset: int, quotes: Quotes) -> list[Attribution]:
             continue
         start, end = _content_span(obj, offset, as_phrase)
         if quotes.overlapping(offset + as_phrase.idx, end) and (att := _by_subject(verb, start, end, offset, quotes)):
+            found.append(att)
+    return found
+
+
+# Children of a naming verb after its name that are not part of what was said: a
+# coordinated verb, a comment set off by punctuation.
+_NOT_NAMING = ("conj", "cc", "punct", "parataxis", "dep", "appos")
+
+
+def _named(doc: Doc, offset: int, quotes: Quotes, taken: set[int]) -> list[Attribution]:
+    """A naming verb whose object predicate holds a quotation ("called her “weak”", "what
+    he called a “brazen breach” of …", "which Trump had called a “disaster”"): the quoted
+    name is the subject's words, and the thing named with its name is what the subject
+    says of it. The object rule needs an object after the verb; here the object is a
+    relative pronoun before it, or one the parse took for a possessive of the name.
+    `taken`: where the cues other rules found start (a verb reported once)."""
+    found = []
+    for verb in doc:
+        if verb.pos_ != "VERB" or lemma(verb) not in NAMING or offset + verb.idx in taken:
+            continue
+        if quotes.containing(offset + verb.idx) or any(c.dep_ == "auxpass" for c in verb.children):
+            continue
+        if (verb.dep_ == "acl" or verb.tag_ == "VBN") and not any(c.dep_ == "nsubj" for c in verb.children):
+            continue  # "a script called “Wild Rose”": a title, which nobody is quoted giving
+        names = [c for c in verb.children if c.dep_ == "oprd" and c.i > verb.i]
+        if not names:
+            continue
+        # Whatever follows the verb up to the end of its name and of what completes it
+        # (the “breach” "of U.N. resolutions", "to try to win them over").
+        last = max((c.right_edge.i for c in verb.children if c.i > verb.i and c.dep_ not in _NOT_NAMING
+                    and doc[c.left_edge.i - 1].text != ","), default=names[-1].right_edge.i)
+        if not quotes.overlapping(offset + names[0].left_edge.idx, offset + doc[last].idx + len(doc[last])):
+            continue  # a name not in quotation marks is the writer's
+        # "what he called …", "which Trump had called …": the relative word stands for
+        # the thing named.
+        relative = next((c for c in verb.children if c.dep_ == "dobj" and c.i < verb.i
+                         and c.tag_ in ("WDT", "WP")), None)
+        first = relative if relative is not None else doc[verb.i + 1]
+        end = doc[last]
+        end = _without_trailing_punctuation(end, first)
+        start, stop = offset + first.idx, offset + end.idx + len(end)
+        # A quotation the span cuts into is taken whole.
+        stop = max([stop] + [q[1] for q in quotes.overlapping(start, stop)])
+        if att := _by_subject(verb, start, stop, offset, quotes):
             found.append(att)
     return found
 

@@ -929,3 +929,24 @@ def test_a_report_by_another_source_coordinated_after_the_content_is_its_own(nlp
     assert first.text == "parents who adopt would not be eligible for the leave", first.text
     second = quote_containing(result, "It is meant to benefit")
     assert second.cue is not None and second.cue.text == "replied"
+
+
+def test_a_name_given_in_quotation_marks_is_the_namers(nlp_extractor: Extractor) -> None:
+    # "what X called “…”": the object of the naming verb is the relative word before it,
+    # so the object rule finds nothing; the quoted name is still the mayor's words.
+    text = ("Councillor Ruth Abara spoke at the depot on Monday.\n"
+            "The vote ended what Mayor Ann Reyes called a “reckless gamble” with harbour money.\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "reckless gamble")
+    assert q.text.startswith("what Mayor Ann Reyes called")
+    assert q.cue is not None and q.cue.text == "called"
+    assert q.speaker is not None and q.speaker.name == "Ann Reyes"
+
+
+def test_a_title_given_by_nobody_is_not_a_naming(nlp_extractor: Extractor) -> None:
+    text = ("Councillor Ruth Abara spoke at the depot on Monday.\n"
+            "She has written a play called “Harbour Lights” about the town.\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    assert not [q for q in result.quotes if q.cue is not None and q.cue.text == "called"]
