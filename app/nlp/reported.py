@@ -327,6 +327,8 @@ def _characterised(doc: Doc, offset: int, quotes: Quotes) -> list[Attribution]:
 # Children of a naming verb after its name that are not part of what was said: a
 # coordinated verb, a comment set off by punctuation.
 _NOT_NAMING = ("conj", "cc", "punct", "parataxis", "dep", "appos")
+_CLOSING = ("”", "\"", "»")
+_ASIDE_OPENERS = (",", ";", "-", "–", "—", "(")
 
 
 def _named(doc: Doc, offset: int, quotes: Quotes, taken: set[int]) -> list[Attribution]:
@@ -353,6 +355,13 @@ def _named(doc: Doc, offset: int, quotes: Quotes, taken: set[int]) -> list[Attri
                     and doc[c.left_edge.i - 1].text != ","), default=names[-1].right_edge.i)
         if not quotes.overlapping(offset + names[0].left_edge.idx, offset + doc[last].idx + len(doc[last])):
             continue  # a name not in quotation marks is the writer's
+        # What follows the last quotation after a comma or a dash, inside its marks or
+        # after them, is the writer's ("him “well qualified,” which is its top rating").
+        marks = [t.i for t in doc[verb.i + 1:last + 1] if t.text in _CLOSING]
+        if marks and doc[marks[-1] - 1].text in _ASIDE_OPENERS:
+            last = marks[-1]
+        elif marks:
+            last = next((t.i - 1 for t in doc[marks[-1] + 1:last + 1] if t.text in _ASIDE_OPENERS), last)
         # "what he called …", "which Trump had called …": the relative word stands for
         # the thing named.
         relative = next((c for c in verb.children if c.dep_ == "dobj" and c.i < verb.i
