@@ -309,15 +309,8 @@ def attribute(article: Article, found: Sequence[Attribution]) -> list[Attributio
                or _verb_earlier(q, parsed, starts, quotes))
         previous = None
         if att is None:
-            j = bisect.bisect_right(ends, q[0])
-            previous = by_end[j - 1] if j else None
-            if last_added is not None and (previous is None or last_added.end > previous.end):
-                previous = last_added
-            n = bisect.bisect_right(quoted_ends, q[0])
-            last_quoted = quoted[n - 1] if n else None
-            if last_added is not None and (last_quoted is None or last_added.end > last_quoted.end):
-                last_quoted = last_added
-            previous = _interrupted(previous, last_quoted, text)
+            previous = _interrupted(_last_before(q[0], by_end, ends, last_added),
+                                    _last_before(q[0], quoted, quoted_ends, last_added), text)
             att = _continued_turn(q, previous, text)
         if att is None:
             att = _subject_before(q, parsed, starts, text, quotes)
@@ -330,6 +323,17 @@ def attribute(article: Article, found: Sequence[Attribution]) -> list[Attributio
             added.append(att)
             last_added = att
     return added
+
+
+def _last_before(at: int, by_end: Sequence[Attribution], ends: Sequence[int],
+                 added: Attribution | None) -> Attribution | None:
+    """Of `by_end` (sorted by end; `ends` are their ends) and `added`, the stage's own last
+    attribution, the one that ends last before `at`."""
+    j = bisect.bisect_right(ends, at)
+    last = by_end[j - 1] if j else None
+    if added is not None and (last is None or added.end > last.end):
+        return added
+    return last
 
 
 def _subject_before(q: tuple[int, int], parsed: Sequence[tuple[Paragraph, Doc]], starts: list[int], text: str,
