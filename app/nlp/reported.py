@@ -327,7 +327,6 @@ def _characterised(doc: Doc, offset: int, quotes: Quotes) -> list[Attribution]:
 # Children of a naming verb after its name that are not part of what was said: a
 # coordinated verb, a comment set off by punctuation.
 _NOT_NAMING = ("conj", "cc", "punct", "parataxis", "dep", "appos")
-_CLOSING = ("”", "\"", "»")
 _ASIDE_OPENERS = (",", ";", "-", "–", "—", "(")
 
 
@@ -357,7 +356,8 @@ def _named(doc: Doc, offset: int, quotes: Quotes, taken: set[int]) -> list[Attri
             continue  # a name not in quotation marks is the writer's
         # What follows the last quotation after a comma or a dash, inside its marks or
         # after them, is the writer's ("him “well qualified,” which is its top rating").
-        marks = [t.i for t in doc[verb.i + 1:last + 1] if t.text in _CLOSING]
+        closing = {position for position, _ in quotes.closing}
+        marks = [t.i for t in doc[verb.i + 1:last + 1] if offset + t.idx in closing]
         if marks and doc[marks[-1] - 1].text in _ASIDE_OPENERS:
             last = marks[-1]
         elif marks:

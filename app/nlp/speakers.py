@@ -234,6 +234,12 @@ def _nearest_before(subjects: list[Token], verb: Token) -> Token:
     return before[-1] if len(subjects) > 1 and before else subjects[0]
 
 
+# How the parse hangs a subject it did not see on the words before it.
+_TAKEN_IN = ("appos", "conj", "npadvmod", "dep")
+_WORD_TAGS = ("ADV", "ADJ")
+_FINITE = ("VBD", "VBZ", "VBP")
+
+
 def _noun_before(verb: Token) -> Token | None:
     """A finite verb the parser left without a subject, right after a noun it attached
     elsewhere ("Campaigning for his wife, former president Bill Clinton said …", the
@@ -261,11 +267,6 @@ def _noun_before(verb: Token) -> Token | None:
         return noun  # "In a meeting with the Post Trump said …": the name taken into the phrase
     return None
 
-
-# How the parse hangs a subject it did not see on the words before it.
-_TAKEN_IN = ("appos", "conj", "npadvmod", "dep")
-_WORD_TAGS = ("ADV", "ADJ")
-_FINITE = ("VBD", "VBZ", "VBP")
 
 
 def _name_read_as_word(verb: Token) -> Token | None:
