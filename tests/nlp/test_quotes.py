@@ -950,3 +950,16 @@ def test_a_title_given_by_nobody_is_not_a_naming(nlp_extractor: Extractor) -> No
     result = nlp_extractor.extract(text)
     assert_offsets(text, result)
     assert not [q for q in result.quotes if q.cue is not None and q.cue.text == "called"]
+
+
+def test_a_participle_after_a_quotation_closing_on_its_comma(nlp_extractor: Extractor) -> None:
+    # The comma inside the marks (“…,” linking …) sets the participle off as a comma
+    # before it would: the writer's narration, or the source's next report.
+    text = ("In another post, Ruiz called Hale the “worst mayor,” linking to a story about how Hale sold the harbour.\n\n"
+            "Ruiz insisted that she has “saved the harbour,” claiming that she is responsible for the new jobs.\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    assert quote_containing(result, "worst mayor").text == "Hale the “worst mayor,”"
+    assert quote_containing(result, "saved the harbour").text == "that she has “saved the harbour,”"
+    second = quote_containing(result, "responsible for the new jobs")
+    assert second.speaker is not None and second.speaker.name == "Ruiz"
