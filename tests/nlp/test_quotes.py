@@ -963,3 +963,18 @@ def test_a_participle_after_a_quotation_closing_on_its_comma(nlp_extractor: Extr
     assert quote_containing(result, "saved the harbour").text == "that she has “saved the harbour,”"
     second = quote_containing(result, "responsible for the new jobs")
     assert second.speaker is not None and second.speaker.name == "Ruiz"
+
+
+def test_a_statement_goes_on_in_a_paragraph_of_its_own(nlp_extractor: Extractor) -> None:
+    # Only the attribution between them: one statement over the break. A paragraph of
+    # narration after the attribution still parts the two.
+    text = ("“The harbour will be dredged before the summer,” Mayor Ana Ruiz said.\n\n"
+            "“We cannot wait another year for the boats to come back.”\n\n"
+            "“The ferry is late again,” Tom Hale said. The ferry was built in 1980.\n\n"
+            "“Nobody is surprised by that any more, not here.”\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "dredged")
+    assert q.text.endswith("boats to come back.”") and len(q.parts) == 2
+    assert q.speaker is not None and q.speaker.mention.text == "Mayor Ana Ruiz"
+    assert "surprised" not in quote_containing(result, "ferry is late").text
