@@ -18,6 +18,9 @@ _PARAGRAPH = re.compile(r"[^\n]+")
 # a new turn, not the previous quotation going on.
 _TURN_LABEL = re.compile(r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}:\s")
 _CURLY = str.maketrans({"«": "“", "„": "“", "»": "”"})
+# Markup left in the text (<tweet author="…" tweet-date="March 9, 2016">): the marks
+# around its attribute values are the markup's, never a quotation's.
+_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s+[\w:-]+(?:=(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>]+))?)*\s*/?>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,12 @@ def paragraphs(text: str) -> list[Paragraph]:
     return [Paragraph(m.start(), m.end()) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
 
 
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Whether pos falls in one of the sorted, non-overlapping spans."""
+    i = bisect.bisect_right(spans, (pos, 1 << 62)) - 1
+    return i >= 0 and pos < spans[i][1]
+
+
 def _can_open(text: str, pos: int, mark: str) -> bool:
     if mark in _OPENING:
         return True
@@ -88,7 +97,9 @@ def find_quotes(text: str) -> Quotes:
     spans: list[tuple[int, int]] = []
     opening: list[tuple[int, int]] = []
     closing: list[tuple[int, int]] = []
-    marks = [(m.start(), m.group()) for m in _MARK.finditer(text)]
+    tags = [m.span() for m in _TAG.finditer(text)] if "<" in text else []
+    marks = [(m.start(), m.group()) for m in _MARK.finditer(text)
+             if m.group() == "\n" or not _inside(tags, m.start())]
     start: int | None = None
     k = 0
     while k < len(marks):

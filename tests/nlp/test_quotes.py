@@ -978,3 +978,10 @@ def test_a_statement_goes_on_in_a_paragraph_of_its_own(nlp_extractor: Extractor)
     assert q.text.endswith("boats to come back.”") and len(q.parts) == 2
     assert q.speaker is not None and q.speaker.mention.text == "Mayor Ana Ruiz"
     assert "surprised" not in quote_containing(result, "ferry is late").text
+
+
+def test_marks_of_markup_are_no_quotation() -> None:
+    text = ('The mayor posted a photo.\n\n<tweet author="harbourmayor" tweet-date="May 3,\n2026">'
+            "Back at the harbour<tweet/>\n\n\"We won,\" Ruiz said, and 5 < 6.\n")
+    found = find_quotes(text)
+    assert [text[s:e] for s, e in found.spans] == ['"We won,"']
