@@ -68,11 +68,23 @@ def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
     return i >= 0 and pos < spans[i][1]
 
 
+# Characters that take no room: direction marks and zero-width spaces pasted from the web.
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\ufeff"
+
+
+def _opens_paragraph(text: str, pos: int) -> bool:
+    """Nothing but invisible characters stands between pos and the start of its line."""
+    while pos > 0 and text[pos - 1] in _INVISIBLE:
+        pos -= 1
+    return pos == 0 or text[pos - 1] == "\n"
+
+
 def _can_open(text: str, pos: int, mark: str) -> bool:
     if mark in _OPENING:
         return True
-    if mark == "”" and (pos == 0 or text[pos - 1] == "\n") and text[pos + 1:pos + 2].isalpha():
-        return True  # a paragraph that opens with ”Word: the wrong mark typed for “
+    if mark == "”" and _opens_paragraph(text, pos) and (
+            text[pos + 1:pos + 2].isalpha() or text.startswith((" …", "…", " ..."), pos + 1)):
+        return True  # a paragraph that opens with ”Word or ” … : the wrong mark typed for “
     if mark not in _EITHER:
         return False
     # A straight mark right after a word closes or measures something (5'11"), it does not open.

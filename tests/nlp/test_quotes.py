@@ -985,3 +985,11 @@ def test_marks_of_markup_are_no_quotation() -> None:
             "Back at the harbour<tweet/>\n\n\"We won,\" Ruiz said, and 5 < 6.\n")
     found = find_quotes(text)
     assert [text[s:e] for s, e in found.spans] == ['"We won,"']
+
+
+def test_a_paragraph_opening_with_the_closing_mark_behind_an_invisible_character() -> None:
+    text = ("Readers wrote in.\n\n\u202a”Sorry Sarah, you should have said it!” posted Ana Ruiz.\n\n"
+            "” … if the mayor can visit, then surely she can too,” it read.\n\nHe stood 5 feet 9”.\n")
+    found = find_quotes(text)
+    assert [text[s:e] for s, e in found.spans] == [
+        "”Sorry Sarah, you should have said it!”", "” … if the mayor can visit, then surely she can too,”"]
