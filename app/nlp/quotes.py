@@ -194,6 +194,11 @@ def _verb_following(q: tuple[int, int], doc: Doc, offset: int, text: str, quotes
     if verb is None or any(t.is_punct for t in following if t.i < verb.i) or quotes.containing(offset + verb.idx):
         return None
     subject = next((c for c in verb.children if c.dep_ in NOMINAL_SUBJECTS), None)
+    if subject is None and verb is following[0]:
+        # “…!” posted Sharon Geyer.: the parse reads the name after the verb as its object.
+        subject = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "PROPN"
+                        and c.left_edge.i == verb.i + 1 and c.right_edge.i + 1 < len(verb.doc)
+                        and verb.doc[c.right_edge.i + 1].text in (".", ",")), None)
     if subject is None or not (following[0].i <= subject.left_edge.i) or subject.i > verb.i + 4:
         return None
     if verb.dep_ == "relcl":

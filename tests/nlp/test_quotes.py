@@ -993,3 +993,12 @@ def test_a_paragraph_opening_with_the_closing_mark_behind_an_invisible_character
     found = find_quotes(text)
     assert [text[s:e] for s, e in found.spans] == [
         "”Sorry Sarah, you should have said it!”", "” … if the mayor can visit, then surely she can too,”"]
+
+
+def test_a_name_after_the_verb_after_a_quotation_read_as_its_object(nlp_extractor: Extractor) -> None:
+    text = ("Readers wrote in.\n\n“Sorry Sarah, you should have said it, because I know you can handle a gun "
+            "very well!!” posted Sharon Powers Geyer.\n")
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, "Sorry Sarah")
+    assert q.speaker is not None and q.speaker.mention.text == "Sharon Powers Geyer"
