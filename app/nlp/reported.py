@@ -154,6 +154,10 @@ def _before_aside(end: Token, start: Token) -> Token:
     return end
 
 
+# Right after a comma a mark can only close a quotation, straight or curly.
+_CLOSING = ("”", "\"", "»")
+
+
 def _after_quoted_comma(tok: Token) -> bool:
     """A participle that opens the words after a quotation closing on its own comma
     ("called Cruz the “ultimate hypocrite,” linking to a story …"): the quotation ends what
