@@ -112,3 +112,13 @@ def test_training_on_a_tiny_set_learns_the_gold_edge_and_repeats(nlp: Language) 
     # the rules' end was right and stays.
     assert figures["start_held_out_rule"] == 0.0 and figures["start_held_out_at_0.0"] == 1.0
     assert figures["end_held_out_rule"] == 1.0 and figures["end_held_out_at_0.0"] == 1.0
+
+
+def test_a_labelled_statement_keeps_its_start(nlp: Language) -> None:
+    text = "Mayor Hill spoke to reporters.\nHILL: Well, the bridge is safe and it will reopen in June.\nREPORTER: When?"
+    article = _article(nlp, text)
+    [att] = [a for a in clause_attributions(article) if a.stage == "labelled"]
+    assert text[att.start:att.end].startswith("Well, the bridge")
+    past_well = BoundaryModel(start={"w=the": 5.0, "w=bridge": 5.0}, end={}, margin=0.5)
+    [kept] = refine(article, [att], model=past_well)
+    assert kept == att

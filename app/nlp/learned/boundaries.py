@@ -78,8 +78,10 @@ def candidates(article: Article, att: Attribution, cues: Cues | None = None,
     around = [] if cue is None else [offset + c.idx for c in cue.children if c.dep_ in _MODIFIERS
                                      and not att.start <= offset + c.idx < att.end]
     held = _held(article, att)
+    # A labelled statement starts where its label ends ("PENCE: …"): a start further in
+    # would cut a transcript turn in two.
     return ([c for c in starts if "rule" in c.feats or (
-                _may_take(article, att, c.char, att.end, cues, held)
+                att.stage != "labelled" and _may_take(article, att, c.char, att.end, cues, held)
                 and not any(c.char <= m < att.start for m in around))],
             [c for c in ends if "rule" in c.feats or (
                 _may_take(article, att, att.start, c.char, cues, held)
