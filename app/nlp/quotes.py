@@ -16,7 +16,7 @@ from app.nlp.labelled import is_label
 from app.nlp.lexicons import words
 from app.nlp.reported import REPORTING, lemma
 from app.nlp.speakers import NOMINAL_SUBJECTS, name_span, subject_of
-from app.nlp.text import Paragraph, Quotes, word_count
+from app.nlp.text import CLOSING_MARKS, OPENING_MARKS, Paragraph, Quotes, word_count
 
 # Fewer quoted words than this, with no cue, are a title or scare quotes, not speech...
 _MIN_QUOTE_WORDS = 5
@@ -39,8 +39,6 @@ _TITLE_SMALL_WORDS = {"a", "an", "the", "and", "or", "but", "nor", "of", "to", "
                       "with", "from", "as", "vs", "v"}
 _TITLE_MAX_WORDS = 8
 _QUOTED = ("direct", "mixed")
-_OPENING_MARKS = ("“", "\"", "«")
-_CLOSING_MARKS = ("”", "\"", "»")
 _CONTRACTION = re.compile(r"\w['’](?:re|ll|ve|m|d)\b|n['’]t\b")
 
 
@@ -487,9 +485,9 @@ def _next_paragraph(prev: Attribution, att: Attribution, text: str) -> bool:
     quotation ends, with only that quotation's attribution after it (“…,” Smith said.
     ¶ “…”): the statement goes on past the break, which PolNeAR counts one (train: 30
     of 32 such pairs)."""
-    if prev.speaker is None or not prev.end <= prev.speaker[0] or text[prev.end - 1] not in _CLOSING_MARKS:
+    if prev.speaker is None or not prev.end <= prev.speaker[0] or text[prev.end - 1] not in CLOSING_MARKS:
         return False
-    if text[att.start] not in _OPENING_MARKS:
+    if text[att.start] not in OPENING_MARKS:
         return False
     line_end = text.find("\n", prev.end)
     attribution = text[prev.end:line_end]

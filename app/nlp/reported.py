@@ -13,7 +13,7 @@ from app.nlp import per_parse
 from app.nlp.attribution import Article, Attribution
 from app.nlp.lexicons import table, words
 from app.nlp.speakers import NOMINAL_SUBJECTS, name_span, names_a_person, subject_of
-from app.nlp.text import Quotes, word_count
+from app.nlp.text import CLOSING_MARKS, Quotes, word_count
 
 # The word lists are data, in app/nlp/lexicons/, each with what it is for and its source.
 REPORTING = words("reporting")  # a clause they govern is what the subject reports
@@ -154,10 +154,6 @@ def _before_aside(end: Token, start: Token) -> Token:
     return end
 
 
-# Right after a comma a mark can only close a quotation, straight or curly.
-_CLOSING = ("”", "\"", "»")
-
-
 def _after_quoted_comma(tok: Token) -> bool:
     """A participle that opens the words after a quotation closing on its own comma
     ("called Cruz the “ultimate hypocrite,” linking to a story …"): the quotation ends what
@@ -165,8 +161,9 @@ def _after_quoted_comma(tok: Token) -> bool:
     such a participle with the content, after “…,” they mostly cut it (PolNeAR train: the
     gold content ends at the quotation in 17 of the 23 predicted ones that ran on past it)."""
     doc = tok.doc
+    # Right after a comma a straight mark can only close.
     return (tok.tag_ == "VBG" and tok.left_edge.i == tok.i and tok.i >= 2
-            and doc[tok.i - 1].text in _CLOSING and doc[tok.i - 2].text == ",")
+            and doc[tok.i - 1].text in CLOSING_MARKS and doc[tok.i - 2].text == ",")
 
 
 # The small model's lemmatizer reads "hoping"/"hoped" as forms of "hop".

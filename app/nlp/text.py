@@ -12,6 +12,10 @@ from dataclasses import dataclass
 _OPENING = {"“", "«", "„", "``"}
 _CLOSING = {"”", "»"}
 _EITHER = {'"', "''"}
+# The same, as one character of text or one token: a double quotation that closes (or
+# opens) on it. The rules that look at a single character read the straight mark as either.
+CLOSING_MARKS = ("”", '"', "»")
+OPENING_MARKS = ("“", '"', "«")
 _MARK = re.compile(r"''|``|[“”«»„\"\n]")
 _PARAGRAPH = re.compile(r"[^\n]+")
 # A transcript's next speaker ("PENCE: Well, …"): a paragraph that reopens with one is
