@@ -28,6 +28,12 @@ def _json(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+def shared(url: str) -> bool:
+    """Whether other processes opening `url` reach the same database (not SQLite in memory)."""
+    parsed = make_url(url)
+    return parsed.get_backend_name() != "sqlite" or parsed.database not in (None, "", ":memory:")
+
+
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":

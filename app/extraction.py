@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import pickle
 import queue
 import signal
 import threading
@@ -23,12 +24,19 @@ import traceback
 from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from sqlalchemy.engine import Engine
+
+from app.db import make_engine
 from app.errors import AppError, ExtractionFailed, Overloaded
+from app.intake import NewArticle
 from app.nlp.pipeline import Extractor, ModelNotFoundError, load_pipeline
 from app.nlp.types import Extraction
 from app.observability import EXTRACTION_SECONDS, EXTRACTIONS_KILLED
+
+if TYPE_CHECKING:
+    from app.services import IngestResult
 
 log = logging.getLogger("newsdesk")
 
@@ -105,8 +113,9 @@ def lower_priority(niceness: int) -> None:
         os.nice(niceness - current)
 
 
-def _serve(conn: Connection, model: str, skip: frozenset[str], niceness: int) -> None:
-    """A worker process: load the pipeline once, then extract one text per message."""
+def _serve(conn: Connection, model: str, skip: frozenset[str], niceness: int, database_url: str | None) -> None:
+    """A worker process: load the pipeline once, then extract one text per message, or
+    check, extract and store one article (when the pool stores: `database_url`)."""
     # Ctrl-C in a terminal reaches the whole process group: the parent decides when its
     # workers stop (it closes the pipe), so a worker never dies mid-answer on its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -116,15 +125,20 @@ def _serve(conn: Connection, model: str, skip: frozenset[str], niceness: int) ->
     except ModelNotFoundError as exc:
         conn.send(("missing", str(exc)))  # the parent says why it cannot start
         return
+    engine = None if database_url is None else make_engine(database_url)
     # The first article loads what the pipeline loads lazily (place names, the language
     # model): done here, it never counts against an article's deadline.
     extractor.extract(WARM_UP)
     conn.send(("ready", extractor.version))
     while True:
         try:
-            text, hint = conn.recv()
+            message = conn.recv()
         except (EOFError, OSError):
             return  # the parent closed the pipe, or is gone
+        if message[0] == "ingest" and engine is not None:
+            _ingest(conn, engine, extractor, message[1])
+            continue
+        _, text, hint = message
         try:
             answer: tuple[str, object] = ("ok", extractor.extract(text, hint))
         except Exception as exc:
@@ -132,12 +146,42 @@ def _serve(conn: Connection, model: str, skip: frozenset[str], niceness: int) ->
         conn.send(answer)
 
 
+def _ingest(conn: Connection, engine: Engine, extractor: Extractor, article: NewArticle) -> None:
+    """One article checked, extracted and stored here, in the process that extracts it:
+    the service's own process then does no per-article SQL, and its event loop no longer
+    shares the GIL with a write thread per article (bench/RESULTS.md, issue 14). The parent
+    hears "extracted" when only the write is left: the deadline bounds the extraction."""
+    from app import services  # here: services builds on this module's Extracts
+
+    def extract(article: NewArticle) -> Extraction:
+        try:
+            return extractor.extract(article.text, article.language)
+        except Exception as exc:
+            raise _ExtractorBroke(type(exc).__name__, traceback.format_exc()) from exc
+
+    try:
+        stored = services.ingest_checked(engine, article, extract, lambda: conn.send(("extracted", None)))
+        answer: tuple[str, object] = ("stored", stored)
+    except _ExtractorBroke as exc:
+        answer = ("error", exc.args)
+    except Exception as exc:  # the database's errors are the parent's to answer (503, /health)
+        answer = ("raise", exc)
+    try:
+        conn.send(answer)
+    except (pickle.PicklingError, TypeError, AttributeError):  # an error that does not cross processes
+        conn.send(("raise", RuntimeError(f"{type(answer[1]).__name__}: {answer[1]}")))
+
+
+class _ExtractorBroke(Exception):
+    """The extractor failed on the article: (its error's name, the traceback)."""
+
+
 class _Worker:
     def __init__(self, context: multiprocessing.context.SpawnContext, model: str, skip: frozenset[str],
-                 niceness: int) -> None:
+                 niceness: int, database_url: str | None) -> None:
         self.conn, child = context.Pipe()
         self.process: BaseProcess = context.Process(
-            target=_serve, args=(child, model, skip, niceness), name="newsdesk-extractor", daemon=True
+            target=_serve, args=(child, model, skip, niceness, database_url), name="newsdesk-extractor", daemon=True
         )
         self.process.start()
         child.close()
@@ -183,11 +227,14 @@ class WorkerPool:
     """`processes` extraction processes; each article waits at most `wait` seconds for a
     free one (else 503 Overloaded) and is extracted within `deadline` seconds (else its
     process is killed and replaced, and the article fails alone). The processes run at
-    `niceness` (app.extraction.lower_priority)."""
+    `niceness` (app.extraction.lower_priority). Given `database_url`, they also store what
+    they extract (ingest)."""
 
     def __init__(self, model: str, *, processes: int, deadline: float, wait: float,
-                 skip: frozenset[str] = frozenset(), load_timeout: float = 120.0, niceness: int = NICENESS) -> None:
+                 skip: frozenset[str] = frozenset(), load_timeout: float = 120.0, niceness: int = NICENESS,
+                 database_url: str | None = None) -> None:
         self.model = model
+        self.database_url = database_url
         self.skip = skip
         self.niceness = niceness
         self.processes = processes
@@ -225,7 +272,7 @@ class WorkerPool:
         return self.processes - self._idle.qsize()
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self._context, self.model, self.skip, self.niceness)
+        worker = _Worker(self._context, self.model, self.skip, self.niceness, self.database_url)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -256,6 +303,50 @@ class WorkerPool:
         threading.Thread(target=load, name="newsdesk-extractor-spawn", daemon=True).start()
 
     def extract(self, text: str, hint: str | None = None) -> Extraction | AppError:
+        answer = self._call(("extract", text, hint), len(text))
+        if isinstance(answer, AppError):
+            return answer
+        worker, kind, payload, started = answer
+        self._idle.put(worker)
+        if kind == "error":
+            return self._broke(payload, len(text))
+        EXTRACTION_SECONDS.observe(time.perf_counter() - started)
+        return payload
+
+    def ingest(self, article: NewArticle) -> IngestResult | AppError:
+        """Check, extract and store one article in a worker process (the pool needs a
+        `database_url`): what was stored (services.ingest_checked), or the error it failed
+        with alone.
+        The database's errors are raised here, as a write in this process raises them."""
+        answer = self._call(("ingest", article), len(article.text))
+        if isinstance(answer, AppError):
+            return answer
+        worker, kind, payload, started = answer
+        if kind == "extracted":
+            EXTRACTION_SECONDS.observe(time.perf_counter() - started)
+            # Only the write is left, bounded by the database's lock timeout: it gets a
+            # deadline of its own. A process killed in it takes its transaction with it.
+            if not worker.conn.poll(self.deadline):
+                self._lost(worker)
+                log.error("an extraction process did not store its article within %g s", self.deadline)
+                return Overloaded(f"The article could not be stored within {self.deadline:g} seconds; "
+                                  "try again later.", headers={"Retry-After": str(max(1, round(self.deadline)))})
+            try:
+                kind, payload = worker.conn.recv()
+            except (EOFError, OSError):
+                self._lost(worker)
+                log.error("an extraction process died storing an article of %d characters", len(article.text))
+                return _failed("the extraction process died")
+        self._idle.put(worker)
+        if kind == "error":
+            return self._broke(payload, len(article.text))
+        if kind == "raise":
+            raise payload
+        return payload
+
+    def _call(self, message: tuple[Any, ...], length: int) -> tuple[_Worker, str, Any, float] | AppError:
+        """A free process's first answer to `message` within the deadline: (the process,
+        now the caller's to give back, the answer's kind and payload, when it started)."""
         try:
             worker = self._idle.get(timeout=self.wait)
         except queue.Empty:
@@ -267,19 +358,17 @@ class WorkerPool:
         started = time.perf_counter()
         cpu_before = worker.cpu_seconds()
         try:
-            worker.conn.send((text, hint))
+            worker.conn.send(message)
         except OSError:  # it died while idle (killed from outside): its replacement will do
-            worker.kill()
-            self._replace(worker)
-            return self.extract(text, hint)
+            self._lost(worker)
+            return self._call(message, length)
         if not worker.conn.poll(self.deadline):
             cpu = worker.cpu_seconds()
-            worker.kill()
-            self._replace(worker)
+            self._lost(worker)
             EXTRACTIONS_KILLED.inc()
             used = None if cpu is None or cpu_before is None else cpu - cpu_before
             log.warning("extraction of an article of %d characters killed at its %g s deadline "
-                        "(%s s of CPU)", len(text), self.deadline, "?" if used is None else f"{used:.1f}")
+                        "(%s s of CPU)", length, self.deadline, "?" if used is None else f"{used:.1f}")
             if used is not None and used < self.deadline / 4:
                 # The process waited for a CPU more than it worked: the machine is busy,
                 # not the article costly. Another time it may pass.
@@ -297,17 +386,20 @@ class WorkerPool:
             kind, payload = worker.conn.recv()
         except (EOFError, OSError):
             # The process died on this article (out of memory, a crash in native code).
-            worker.kill()
-            self._replace(worker)
-            log.error("an extraction process died on an article of %d characters", len(text))
+            self._lost(worker)
+            log.error("an extraction process died on an article of %d characters", length)
             return _failed("the extraction process died")
-        self._idle.put(worker)
-        if kind == "error":
-            name, trace = payload
-            log.error("extraction failed on an article of %d characters:\n%s", len(text), trace)
-            return _failed(name)
-        EXTRACTION_SECONDS.observe(time.perf_counter() - started)
-        return payload
+        return worker, kind, payload, started
+
+    def _lost(self, worker: _Worker) -> None:
+        worker.kill()
+        self._replace(worker)
+
+    @staticmethod
+    def _broke(payload: tuple[str, str], length: int) -> ExtractionFailed:
+        name, trace = payload
+        log.error("extraction failed on an article of %d characters:\n%s", length, trace)
+        return _failed(name)
 
     def extract_each(self, texts: Sequence[Text], stop: threading.Event | None = None) -> Iterator[Result]:
         for text, hint in texts:

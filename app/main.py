@@ -17,7 +17,7 @@ from fastapi.openapi.utils import get_openapi
 
 from app import __version__, openapi_docs
 from app.config import Settings, get_settings
-from app.db import make_engine
+from app.db import make_engine, shared
 from app.errors import install_error_handlers
 from app.extraction import Extracts, WorkerPool
 from app.front import HEALTH_KEY
@@ -62,6 +62,9 @@ def create_app(settings: Settings | None = None, *, extractor: Extracts | None =
                 processes=settings.extract_processes,
                 deadline=settings.extract_deadline_seconds,
                 wait=settings.extract_wait_seconds,
+                # The processes store what they extract: this process then does no SQL
+                # per article, and its event loop shares the GIL with no write thread.
+                database_url=settings.database_url if shared(settings.database_url) else None,
             )
             await anyio.to_thread.run_sync(pool.start)
         app.state.extractor = extractor or pool

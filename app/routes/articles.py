@@ -113,7 +113,10 @@ async def create_article(
     # Past the request time limit the client is answered at once; the thread finishes its
     # one transaction on its own.
     stored = await run_write(request, services.ingest, engine, extractor, article)
-    detail = await run_read(request, documents.article_document, stored.id)
+    # The extraction process that stored it read its document too: no read here then.
+    detail: bytes | dict[str, Any] | None = stored.document
+    if detail is None:
+        detail = await run_read(request, documents.article_document, stored.id)
     return _document(detail, status_code=201 if stored.created else 200, headers={"Location": f"/articles/{stored.id}"})
 
 
