@@ -314,10 +314,11 @@ class WorkerPool:
         return payload
 
     def ingest(self, article: NewArticle) -> IngestResult | AppError:
-        """Check, extract and store one article in a worker process (the pool needs a
-        `database_url`): what was stored (services.ingest_checked), or the error it failed
-        with alone.
-        The database's errors are raised here, as a write in this process raises them."""
+        """Check, extract and store one article in a worker process: what was stored
+        (services.ingest_checked), or the error it failed with alone. The database's
+        errors are raised here, as a write in this process raises them."""
+        if self.database_url is None:
+            raise RuntimeError("this pool's processes have no database to store in")
         answer = self._call(("ingest", article), len(article.text))
         if isinstance(answer, AppError):
             return answer
