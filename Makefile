@@ -55,14 +55,16 @@ clients-check: install
 	clients/check.sh
 
 # Refit the learned parts on PolNeAR train (never dev) and rewrite their committed weights,
-# app/nlp/learned/cues.json, proposals.json, boundaries.json and tagger.crfsuite (+ tagger.json): no
-# randomness, so the same data give the same bytes. The boundary model parses train with the
-# extractor's stages (~10 minutes); the tagger, last, reads the three others' weights.
+# app/nlp/learned/cues.json, proposals.json, boundaries.json, tagger.crfsuite (+ tagger.json) and
+# screen.json: no randomness, so the same data give the same bytes. The boundary model parses
+# train with the extractor's stages (~10 minutes); the tagger reads the three others' weights,
+# and the screen, last, all four.
 train: install
 	$(BIN)/python -m app.nlp.training.cues $(SHARED)/eval/polnear/train.jsonl
 	$(BIN)/python -m app.nlp.training.boundaries $(SHARED)/eval/polnear/train.jsonl
 	$(BIN)/python -m app.nlp.training.proposals $(SHARED)/eval/polnear/train.jsonl
 	$(BIN)/python -m app.nlp.training.tagger $(SHARED)/eval/polnear/train.jsonl
+	$(BIN)/python -m app.nlp.training.screen $(SHARED)/eval/polnear/train.jsonl
 
 # The reading room's four pages at desktop and phone width, as PNGs in screenshots/ (needs
 # Debian's chromium and chromium-driver: apt-get install chromium chromium-driver).

@@ -4,10 +4,11 @@ reads, with the one signature every stage has."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from app.nlp import captions
 from app.nlp.text import Paragraph, Quotes
@@ -58,6 +59,28 @@ class Article:
         for para, doc in self.parsed:
             if para.start < self.body_end and not captions.is_caption(self.text, para):
                 yield para, doc
+
+
+class Spans:
+    """The parsed words at character offsets of the article, found by bisection."""
+
+    def __init__(self, article: Article) -> None:
+        self.parsed = article.parsed
+        self.starts = [para.start for para, _ in article.parsed]
+
+    def span(self, start: int, end: int) -> tuple[int, Span] | None:
+        """The words from `start` to `end` (widened to whole words) and the offset of
+        their paragraph; None when they are not in one paragraph's parse."""
+        k = bisect.bisect_right(self.starts, start) - 1
+        if k < 0:
+            return None
+        para, doc = self.parsed[k]
+        span = doc.char_span(start - para.start, end - para.start, alignment_mode="expand")
+        return (para.start, span) if span is not None and len(span) else None
+
+    def root(self, start: int, end: int) -> Token | None:
+        found = self.span(start, end)
+        return found[1].root if found is not None else None
 
 
 # Every stage: the article and the attributions the stages before it found (those it

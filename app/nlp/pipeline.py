@@ -15,7 +15,8 @@ The steps, each its own module, in the order they run:
    classifies each as direct, mixed or indirect. Between the clause stages and the
    quotation stage, boundaries (learned) moves a content's start or end where a model
    trained on PolNeAR ranks another edge clearly above the rules', and tagged (learned)
-   adds the contents a CRF trained on PolNeAR tags where nothing else was found.
+   adds the contents a CRF trained on PolNeAR tags where nothing else was found. Last,
+   screened (learned) drops the indirect attributions a model trained on PolNeAR doubts.
 4. Sources: speakers (names, pronouns, descriptions, surnames and labels resolved to
    entities).
 Every paragraph is parsed on its own, so no entity or sentence runs across a line break;
@@ -51,9 +52,10 @@ from app.nlp import (
     reported,
     speakers,
 )
-from app.nlp.attribution import Article, Attribution, Stage, classify
+from app.nlp.attribution import Article, Attribution, Spans, Stage, classify
 from app.nlp.learned import boundaries as learned_boundaries
 from app.nlp.learned import proposals as learned_proposals
+from app.nlp.learned import screen as learned_screen
 from app.nlp.learned import stage as learned
 from app.nlp.learned import tagger as learned_tagger
 from app.nlp.text import Paragraph, Quotes, find_quotes, for_parsing, paragraphs
@@ -179,22 +181,34 @@ REFINERS: dict[str, Stage] = {
     "boundaries": learned_boundaries.refine,  # content edges redrawn by a model trained on PolNeAR (app/nlp/learned/)
     "tagged": learned_tagger.refine,  # contents a CRF tags where nothing was found (app/nlp/learned/)
 }
-STAGES = (*CLAUSE_STAGES, *REFINERS, *QUOTATION_STAGES)
+# Last, the screen weighs the indirect attributions every stage made; after the quotation
+# stage, so that what it drops frees no cue for that stage to read a quotation with.
+SCREENS: dict[str, Stage] = {
+    "screened": learned_screen.refine,  # indirect attributions a model doubts, dropped (app/nlp/learned/)
+}
+STAGES = (*CLAUSE_STAGES, *REFINERS, *QUOTATION_STAGES, *SCREENS)
 
 
 def build(text: str, found: Quotes, parsed: list[tuple[Paragraph, Doc]],
           skip: frozenset[str] = frozenset()) -> Extraction:
-    body_end = parsed[-1][0].start if len(parsed) > 1 and _BYLINE.match(text[parsed[-1][0].start:]) else len(text)
-    extracted = entities.extract(text, parsed, found, body_end)
+    extracted, article = read_article(text, found, parsed)
     located = sorted(
         (speakers.EntityMention(i, e.type, m.start, m.end, found.containing(m.start, m.end) is not None)
          for i, e in enumerate(extracted) for m in e.mentions),
         key=lambda m: (m.start, m.end),
     )
-    atts = _attributions(Article(text, parsed, found, body_end, people(extracted)), skip)
+    atts = _attributions(article, skip)
     ctx = speakers.Context(located, _main_subjects(parsed, located))
     tokens = {para.start + t.idx: t for para, doc in parsed for t in doc}
     return Extraction(tuple(extracted), tuple(_quotes(text, atts, ctx, extracted, tokens)))
+
+
+def read_article(text: str, found: Quotes,
+                 parsed: list[tuple[Paragraph, Doc]]) -> tuple[list[ExtractedEntity], Article]:
+    """The article's entities, and the article as the attribution stages read it."""
+    body_end = parsed[-1][0].start if len(parsed) > 1 and _BYLINE.match(text[parsed[-1][0].start:]) else len(text)
+    extracted = entities.extract(text, parsed, found, body_end)
+    return extracted, Article(text, parsed, found, body_end, people(extracted))
 
 
 def people(extracted: list[ExtractedEntity]) -> frozenset[str]:
@@ -204,16 +218,25 @@ def people(extracted: list[ExtractedEntity]) -> frozenset[str]:
 
 
 def _attributions(article: Article, skip: frozenset[str]) -> list[Attribution]:
+    atts = refined_attributions(article, skip)
+    for name, stage in QUOTATION_STAGES.items():
+        if name not in skip:
+            atts.extend(replace(att, stage=name) for att in stage(article, atts))
+    for name, screen in SCREENS.items():
+        if name not in skip:
+            atts = screen(article, atts)
+    atts = _widest_per_cue(atts)
+    atts.sort(key=lambda a: (a.start, a.end))
+    return quotes.merge_split(atts, article.text)
+
+
+def refined_attributions(article: Article, skip: frozenset[str] = frozenset()) -> list[Attribution]:
+    """What the clause stages find, as the refiners leave it (before the quotation stage)."""
     atts = clause_attributions(article, skip)
     for name, refine in REFINERS.items():
         if name not in skip:
             atts = refine(article, atts)
-    for name, stage in QUOTATION_STAGES.items():
-        if name not in skip:
-            atts.extend(replace(att, stage=name) for att in stage(article, atts))
-    atts = _widest_per_cue(atts)
-    atts.sort(key=lambda a: (a.start, a.end))
-    return quotes.merge_split(atts, article.text)
+    return atts
 
 
 def clause_attributions(article: Article, skip: frozenset[str] = frozenset()) -> list[Attribution]:
@@ -282,7 +305,7 @@ def _describing_sources(article: Article, atts: list[Attribution]) -> list[Attri
     mean, not what anyone said: PolNeAR counts it part of the source or cue, and kept, it
     would stand between a quotation and the one that continues it. A clause reported
     after the cue ("he said, adding that …") stays a report of its own."""
-    spans = _Spans(article)
+    spans = Spans(article)
     heads: dict[tuple[int, int], Attribution] = {}
     for att in atts:
         if att.kind == "direct" and att.cue is not None and att.end <= att.cue[0]:
@@ -295,7 +318,7 @@ def _describing_sources(article: Article, atts: list[Attribution]) -> list[Attri
     return [att for att in atts if not _describes(spans, att, heads)]
 
 
-def _describes(spans: _Spans, att: Attribution, heads: dict[tuple[int, int], Attribution]) -> bool:
+def _describes(spans: Spans, att: Attribution, heads: dict[tuple[int, int], Attribution]) -> bool:
     cue = spans.root(*att.cue) if att.cue is not None else None
     content = spans.root(att.start, att.end)
     # Only a noun phrase ("the coal industry"), not a clause.
@@ -309,22 +332,6 @@ def _describes(spans: _Spans, att: Attribution, heads: dict[tuple[int, int], Att
         if described and quoted is not None and quoted is not att and quoted.cue is not None:
             return att.start > quoted.cue[0]
     return False
-
-
-class _Spans:
-    """The parsed words at character offsets of the article, found by bisection."""
-
-    def __init__(self, article: Article) -> None:
-        self.parsed = article.parsed
-        self.starts = [para.start for para, _ in article.parsed]
-
-    def root(self, start: int, end: int) -> Token | None:
-        k = bisect.bisect_right(self.starts, start) - 1
-        if k < 0:
-            return None
-        para, doc = self.parsed[k]
-        span = doc.char_span(start - para.start, end - para.start, alignment_mode="expand")
-        return span.root if span is not None and len(span) else None
 
 
 def _main_subjects(parsed: list[tuple[Paragraph, Doc]], located: list[speakers.EntityMention]) -> list[tuple[int, int]]:

@@ -16,3 +16,11 @@ def nlp() -> Language:
 @pytest.fixture(scope="session")
 def nlp_extractor(nlp: Language) -> Extractor:
     return Extractor(nlp)
+
+
+@pytest.fixture(scope="session")
+def unscreened(nlp: Language) -> Extractor:
+    """The extractor without its last refiner, the screen: for tests of what the stages
+    find and whom they give it to, where the screen (a model trained on PolNeAR, tested in
+    test_screen.py) may drop an attribution PolNeAR's annotators seldom count."""
+    return Extractor(nlp, skip=frozenset({"screened"}))

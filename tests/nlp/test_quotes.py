@@ -69,9 +69,9 @@ def test_a_statement_interrupted_by_its_attribution_is_one_quote(nlp_extractor: 
     ids=["adding-that", "relative-clause"],
 )
 def test_a_report_in_the_attribution_does_not_take_the_statement_it_interrupts(
-        nlp_extractor: Extractor, attribution: str, aside: str) -> None:
+        unscreened: Extractor, attribution: str, aside: str) -> None:
     text = f"“The harbour will be finished by June,” {attribution}. “Nobody can stop it now.”"
-    result = nlp_extractor.extract(text)
+    result = unscreened.extract(text)
     assert_offsets(text, result)
     q = quote_containing(result, "finished by June")
     assert [p.text for p in q.parts] == ["“The harbour will be finished by June,”", "“Nobody can stop it now.”"]

@@ -231,9 +231,9 @@ def test_description_with_a_name_in_apposition_is_that_name(nlp_extractor: Extra
     ],
     ids=["able-to", "name-read-as-verb", "verb-read-as-noun"],
 )
-def test_the_source_where_the_parse_hides_the_subject(nlp_extractor: Extractor, text: str, content: str,
+def test_the_source_where_the_parse_hides_the_subject(unscreened: Extractor, text: str, content: str,
                                                       speaker: str) -> None:
-    result = nlp_extractor.extract(text)
+    result = unscreened.extract(text)
     assert_offsets(text, result)
     q = quote_containing(result, content)
     assert q.speaker is not None and q.speaker.name == speaker, q.speaker
@@ -352,8 +352,8 @@ def test_the_words_of_the_source_where_the_verb_hangs_off_another(
     ids=["work-by-its-maker", "work-by-its-agent", "seen-doing-it", "no-way-of-knowing", "someone-like"],
 )
 def test_the_words_that_name_the_source_reach_its_name(
-        nlp_extractor: Extractor, text: str, content: str, mention: str) -> None:
-    assert_spoken_by(nlp_extractor, text, content, mention)
+        unscreened: Extractor, text: str, content: str, mention: str) -> None:
+    assert_spoken_by(unscreened, text, content, mention)
 
 
 def assert_spoken_by(extractor: Extractor, text: str, content: str, mention: str) -> None:
