@@ -27,6 +27,7 @@ from app.nlp.pipeline import Extractor, clause_attributions, load_pipeline, peop
 from app.nlp.text import Paragraph, Quotes, iou
 from app.nlp.training import command
 from app.nlp.training.fit import fit
+from app.nlp.training.matching import source_right
 
 # Held-out end-to-end F1 within this of the best is as good (about one attribution in 300
 # held-out ones).
@@ -55,21 +56,15 @@ def article_examples(article: dict, text: str, found: Quotes, parsed: list[tuple
     for p in proposals(art, atts):
         span = (p.attribution.start, p.attribution.end)
         hit = next((i for i in open_gold if iou(span, _content(gold[i])) >= SAME_CONTENT
-                    and _source_right(gold[i], p.attribution.speaker)), None)
+                    and source_right(gold[i], p.attribution.speaker)), None)
         out.append((p.features, span, hit))
-    matched = sum(any(iou(_content(q), (a.start, a.end)) >= SAME_CONTENT and _source_right(q, a.speaker)
+    matched = sum(any(iou(_content(q), (a.start, a.end)) >= SAME_CONTENT and source_right(q, a.speaker)
                       for a in atts) for q in sourced)
     return Scored(out, len(atts), matched, len(sourced))
 
 
 def _content(q: dict) -> tuple[int, int]:
     return q["start"], q["end"]
-
-
-def _source_right(q: dict, speaker: tuple[int, int] | None) -> bool:
-    """As the scorer's end-to-end figure: the source's words overlap the gold source's."""
-    return (speaker is not None and q.get("speaker_start") is not None
-            and min(speaker[1], q["speaker_end"]) > max(speaker[0], q["speaker_start"]))
 
 
 def examples(articles: Sequence[dict], nlp: Language, common: frozenset[str]) -> Iterator[Scored]:

@@ -24,9 +24,8 @@ from app.nlp.pipeline import load_pipeline, read_article, refined_attributions
 from app.nlp.text import iou
 from app.nlp.training import command
 from app.nlp.training.fit import fit
+from app.nlp.training.matching import MATCH, end_to_end
 from app.nlp.training.tagger import Parsed, parse
-
-MATCH = 0.5
 
 
 @dataclass
@@ -50,33 +49,17 @@ def screened(p: Parsed) -> Screened:
 
 
 def figures(articles: Sequence[Screened], scorer: CueModel) -> tuple[float, float]:
-    """Content F1 and end-to-end F1 (content and source right) of what the screen keeps,
-    matched one to one as the scorer matches, greedily by overlap."""
+    """Content F1 and end-to-end F1 (content and source right) of what the screen keeps."""
     hits = sourced = predicted = gold = with_source = 0
     for a in articles:
         kept = [att for att, feats in a.found if feats is None or scorer.probability(feats) >= scorer.threshold]
-        pairs = sorted(((iou((g["start"], g["end"]), (k.start, k.end)), i, j)
-                        for i, g in enumerate(a.gold) for j, k in enumerate(kept)), reverse=True)
-        used_g: set[int] = set()
-        used_k: set[int] = set()
-        for overlap, i, j in pairs:
-            if overlap < MATCH:
-                break
-            if i in used_g or j in used_k:
-                continue
-            used_g.add(i)
-            used_k.add(j)
-            hits += 1
-            sourced += _source_right(a.gold[i], kept[j].speaker)
+        right, matched = end_to_end(a.gold, kept)
+        hits += matched
+        sourced += right
         predicted += len(kept)
         gold += len(a.gold)
         with_source += sum(q.get("speaker_start") is not None for q in a.gold)
     return 2 * hits / (predicted + gold), 2 * sourced / (predicted + with_source)
-
-
-def _source_right(q: dict, speaker: tuple[int, int] | None) -> bool:
-    return (speaker is not None and q.get("speaker_start") is not None
-            and min(speaker[1], q["speaker_end"]) > max(speaker[0], q["speaker_start"]))
 
 
 def train(per_article: list[Screened], held_out: int, l2: float, steps: int,

@@ -33,11 +33,11 @@ from app.nlp.learned.tag_features import paragraph_features
 from app.nlp.pipeline import REFINERS, Extractor, clause_attributions, load_pipeline, people, prepare
 from app.nlp.text import Paragraph, Quotes, iou
 from app.nlp.training.fit import fit as fit_logistic
+from app.nlp.training.matching import MATCH, end_to_end, source_right
 
 # Held-out end-to-end F1 within this of the best is as good: the highest such threshold
 # is kept, since each attribution kept costs exact F1 unless its edges are right.
 TIE = 0.002
-MATCH = 0.5
 
 
 @dataclass
@@ -87,30 +87,6 @@ def fit(articles: Sequence[Parsed], out: Path, c1: float, c2: float, iterations:
     trainer.train(str(out))
 
 
-def _source_right(q: dict, speaker: tuple[int, int] | None) -> bool:
-    return (speaker is not None and q.get("speaker_start") is not None
-            and min(speaker[1], q["speaker_end"]) > max(speaker[0], q["speaker_start"]))
-
-
-def end_to_end(gold: Sequence[dict], predicted: Sequence[Attribution]) -> tuple[int, int]:
-    """(content matches with the source right, content matches), one to one, greedily by IoU."""
-    pairs = sorted(((iou((g["start"], g["end"]), (p.start, p.end)), gi, pi)
-                    for gi, g in enumerate(gold) for pi, p in enumerate(predicted)), reverse=True)
-    used_g: set[int] = set()
-    used_p: set[int] = set()
-    right = matched = 0
-    for score, gi, pi in pairs:
-        if score < MATCH:
-            break
-        if gi in used_g or pi in used_p:
-            continue
-        used_g.add(gi)
-        used_p.add(pi)
-        matched += 1
-        right += _source_right(gold[gi], predicted[pi].speaker)
-    return right, matched
-
-
 def open_candidates(found: Sequence[Attribution], found_here: Sequence[tagger.Candidate]) -> list[tagger.Candidate]:
     """The candidates the stage could keep: none overlapping a content found."""
     kept = []
@@ -125,7 +101,7 @@ def open_candidates(found: Sequence[Attribution], found_here: Sequence[tagger.Ca
 def hit(gold: Sequence[dict], att: Attribution, source: bool) -> bool:
     """Whether the attribution's content matches a gold one's (and, if `source`, its source too)."""
     return any(iou((q["start"], q["end"]), (att.start, att.end)) >= MATCH
-               and (not source or q.get("speaker_start") is None or _source_right(q, att.speaker)) for q in gold)
+               and (not source or q.get("speaker_start") is None or source_right(q, att.speaker)) for q in gold)
 
 
 @dataclass
