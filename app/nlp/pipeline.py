@@ -350,7 +350,8 @@ def _main_subjects(parsed: list[tuple[Paragraph, Doc]], located: list[speakers.E
             # so does a fronted clause's ("By the time X learned …, she"), which the main
             # clause's subject, later in the sentence, still outranks.
             verb = token.head
-            main = verb.dep_ == "ROOT" or (verb.dep_ == "ccomp" and verb.head.dep_ == "ROOT") or (
+            main = verb.dep_ == "ROOT" or (verb.dep_ == "ccomp" and verb.head.dep_ == "ROOT"
+                                           and not _reported_by_a_person(verb.head)) or (
                 verb.dep_ == "advcl" and verb.i < verb.head.i)
             # A sentence the parser made into one long noun phrase ("Buckley, who had not
             # sung in years, worried about …" with "Buckley" as its root) is still about
@@ -361,6 +362,13 @@ def _main_subjects(parsed: list[tuple[Paragraph, Doc]], located: list[speakers.E
                 if at in by_char:
                     out.append((at, by_char[at]))
     return out
+
+
+def _reported_by_a_person(verb: Token) -> bool:
+    """"He added that Trump deserves …": the sentence is about who reports, named or "he",
+    not about the subject of what is reported."""
+    return any(c.dep_ in speakers.NOMINAL_SUBJECTS and (c.ent_type_ == "PERSON" or c.lower_ in speakers.PERSON_PRONOUNS)
+               for c in verb.children)
 
 
 def _quotes(text: str, atts: list[Attribution], ctx: speakers.Context,

@@ -376,3 +376,19 @@ def test_a_name_the_parse_reads_as_an_adjective_before_an_aside_is_the_subject()
               ents=["B-PERSON", "O", "O", "O", "B-PERSON", "O", "O", "O", "O"])
     subject = subject_of(doc[6])
     assert subject is not None and subject.i == 0
+
+
+@pytest.mark.parametrize(("text", "fragment", "speaker"), [
+    ("Mayor Anna Kowalski spoke on Monday. She added that Governor Lena Berg deserves credit for the deal. "
+     "She also said the crews had worked hard.", "crews had worked hard", "Anna Kowalski"),
+    ("Ambassador Tom Reyes spoke on Monday. He added that President Alan Marsh deserves credit for the deal. "
+     "He also said the talks had been hard.", "talks had been hard", "Tom Reyes"),
+])
+def test_a_pronoun_after_a_report_follows_who_reported_not_whom_it_named(
+        nlp_extractor: Extractor, text: str, fragment: str, speaker: str) -> None:
+    # "He added that Marsh deserves credit": the sentence is about who added it; the next
+    # "he" is him, not the subject of what he said.
+    result = nlp_extractor.extract(text)
+    assert_offsets(text, result)
+    q = quote_containing(result, fragment)
+    assert q.speaker is not None and q.speaker.name == speaker, q.speaker
