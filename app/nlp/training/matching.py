@@ -34,3 +34,9 @@ def end_to_end(gold: Sequence[dict], predicted: Sequence[Attribution]) -> tuple[
         matched += 1
         right += source_right(gold[gi], predicted[pi].speaker)
     return right, matched
+
+
+def hit(gold: Sequence[dict], att: Attribution, source: bool) -> bool:
+    """Whether the attribution's content matches a gold one's (and, if `source`, its source too)."""
+    return any(iou((q["start"], q["end"]), (att.start, att.end)) >= MATCH
+               and (not source or q.get("speaker_start") is None or source_right(q, att.speaker)) for q in gold)

@@ -21,10 +21,9 @@ from app.nlp.learned.model import CueModel
 from app.nlp.learned.screen import ARTIFACT, SCREENED
 from app.nlp.learned.screen_features import screen_features
 from app.nlp.pipeline import load_pipeline, read_article, refined_attributions
-from app.nlp.text import iou
 from app.nlp.training import command
 from app.nlp.training.fit import fit
-from app.nlp.training.matching import MATCH, end_to_end
+from app.nlp.training.matching import end_to_end, hit
 from app.nlp.training.tagger import Parsed, parse
 
 
@@ -37,8 +36,7 @@ class Screened:
     gold: list[dict]
 
     def examples(self) -> list[tuple[list[str], int]]:
-        return [(feats, int(any(iou((a.start, a.end), (q["start"], q["end"])) >= MATCH for q in self.gold)))
-                for a, feats in self.found if feats is not None]
+        return [(feats, int(hit(self.gold, a, source=False))) for a, feats in self.found if feats is not None]
 
 
 def screened(p: Parsed) -> Screened:

@@ -31,9 +31,9 @@ from app.nlp.learned import tagger
 from app.nlp.learned.model import CueModel
 from app.nlp.learned.tag_features import paragraph_features
 from app.nlp.pipeline import REFINERS, Extractor, clause_attributions, load_pipeline, people, prepare
-from app.nlp.text import Paragraph, Quotes, iou
+from app.nlp.text import Paragraph, Quotes
 from app.nlp.training.fit import fit as fit_logistic
-from app.nlp.training.matching import MATCH, end_to_end, source_right
+from app.nlp.training.matching import end_to_end, hit
 
 # Held-out end-to-end F1 within this of the best is as good: the highest such threshold
 # is kept, since each attribution kept costs exact F1 unless its edges are right.
@@ -96,12 +96,6 @@ def open_candidates(found: Sequence[Attribution], found_here: Sequence[tagger.Ca
                 c.att.cue is None or not any(s <= c.att.cue[0] < e for s, e in taken)):
             kept.append(c)
     return kept
-
-
-def hit(gold: Sequence[dict], att: Attribution, source: bool) -> bool:
-    """Whether the attribution's content matches a gold one's (and, if `source`, its source too)."""
-    return any(iou((q["start"], q["end"]), (att.start, att.end)) >= MATCH
-               and (not source or q.get("speaker_start") is None or source_right(q, att.speaker)) for q in gold)
 
 
 @dataclass
